@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Voting.Web;
+
+namespace Voting.Poll;
+
+/// <summary>
+/// Checks <c>Authorization: Bearer &lt;Voting__AdminToken&gt;</c>. The comparison takes the same time
+/// whatever the guess, since both sides are hashed to a fixed length first.
+/// </summary>
+public sealed class AdminToken(IOptions<PollSettings> settings)
+{
+    public const int MinimumLength = 16;
+
+    private readonly byte[]? _hash = string.IsNullOrEmpty(settings.Value.AdminToken)
+        ? null
+        : SHA256.HashData(Encoding.UTF8.GetBytes(settings.Value.AdminToken));
+
+    public bool IsConfigured => _hash is not null;
+
+    public bool Matches(string? candidate) =>
+        _hash is not null && candidate is not null
+        && CryptographicOperations.FixedTimeEquals(_hash, SHA256.HashData(Encoding.UTF8.GetBytes(candidate)));
+
+    /// <summary>401 without a bearer token, 403 with a wrong one (or while no token is configured).</summary>
+    public static async ValueTask<object?> RequireBearer(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var token = http.RequestServices.GetService(typeof(AdminToken)) as AdminToken;
+        var header = http.Request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || header.Length == scheme.Length)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return Problems.Of(StatusCodes.Status401Unauthorized, "Poll management needs Authorization: Bearer <admin token>.");
+        }
+        if (token is null || !token.Matches(header[scheme.Length..].Trim()))
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, "The admin token is wrong.");
+        }
+        return await next(context);
+    }
+}

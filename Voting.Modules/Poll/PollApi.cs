@@ -1,0 +1,120 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Voting.Storage;
+using Voting.Web;
+
+namespace Voting.Poll;
+
+/// <summary>The JSON API of the poll role: poll definitions, votes, and poll management.</summary>
+internal static class PollApi
+{
+    /// <summary>A vote body is one short field; anything past this is not a vote.</summary>
+    public const int MaxVoteBodyBytes = 4096;
+
+    public const int MaxPollBodyBytes = 16 * 1024;
+
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/polls").WithTags("polls");
+        api.MapGet("/", (PollCatalog catalog) => TypedResults.Ok(catalog.All));
+        api.MapGet("/{pollId}", GetPoll);
+        api.MapPost("/{pollId}/votes", Vote);
+
+        var admin = api.MapGroup("/").AddEndpointFilter(AdminToken.RequireBearer);
+        admin.MapPost("/", Create);
+        admin.MapPost("/{pollId}/close", Close);
+    }
+
+    private static Results<Ok<PollDefinition>, ProblemHttpResult> GetPoll(string pollId, PollCatalog catalog) =>
+        catalog.Find(pollId) is { } poll ? TypedResults.Ok(poll) : UnknownPoll(pollId);
+
+    private static async Task<Results<Accepted<VoteAccepted>, ProblemHttpResult>> Vote(string pollId, HttpContext http, VoteService votes)
+    {
+        if (!Ids.IsValid(pollId))
+        {
+            return UnknownPoll(pollId);
+        }
+        var (request, problem) = await JsonBody.ReadAsync<VoteRequest>(http.Request, MaxVoteBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var optionId = request!.OptionId;
+        if (string.IsNullOrEmpty(optionId))
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "Say which option: {\"optionId\":\"…\"}.");
+        }
+        if (!Ids.IsValid(optionId))
+        {
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, "This poll has no such option.");
+        }
+        var voter = VoterCookie.GetOrIssue(http);
+        return await votes.CastAsync(pollId, optionId, voter, http.RequestAborted) switch
+        {
+            VoteOutcome.Accepted => TypedResults.Accepted((string?)null, new VoteAccepted(pollId, optionId)),
+            VoteOutcome.UnknownPoll => UnknownPoll(pollId),
+            VoteOutcome.UnknownOption => Problems.Of(StatusCodes.Status422UnprocessableEntity, "This poll has no such option."),
+            VoteOutcome.Closed => Problems.Of(StatusCodes.Status409Conflict, "This poll is closed."),
+            _ => Problems.Unavailable(http, "The vote was not confirmed; it may still count. Retrying is safe: a voter has one vote."),
+        };
+    }
+
+    private static async Task<Results<Created<PollDefinition>, ValidationProblem, ProblemHttpResult>> Create(
+        HttpContext http, PollStore store, PollCatalog catalog, TimeProvider time)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<CreatePollRequest>(http.Request, MaxPollBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var errors = NewPoll.Validate(request!.Id, request.Question, request.Options);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var created = await CreateAsync(store, catalog, request.Id, request.Question!, request.Options!, time.GetUtcNow(), http.RequestAborted);
+        return created is null
+            ? Problems.Of(StatusCodes.Status409Conflict, $"A poll with the id '{request.Id}' exists already.")
+            : TypedResults.Created($"/api/polls/{created.Id}", created);
+    }
+
+    /// <summary>Stores a new poll and makes it votable here at once. Null when the given id is taken.</summary>
+    internal static async Task<PollDefinition?> CreateAsync(PollStore store, PollCatalog catalog, string? id, string question, IReadOnlyList<string?> labels, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // A generated id may collide; a few fresh draws make that vanishingly unlikely.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var poll = NewPoll.Create(id, question, labels, now);
+            if (await store.CreateAsync(poll, cancellationToken))
+            {
+                catalog.Put(poll);
+                return poll;
+            }
+            if (id is not null)
+            {
+                return null;
+            }
+        }
+        throw new InvalidOperationException("Could not find a free poll id.");
+    }
+
+    private static async Task<Results<Ok<PollDefinition>, ProblemHttpResult>> Close(string pollId, PollStore store, PollCatalog catalog, TimeProvider time, HttpContext http)
+    {
+        if (!Ids.IsValid(pollId))
+        {
+            return UnknownPoll(pollId);
+        }
+        var poll = await store.CloseAsync(pollId, time.GetUtcNow(), http.RequestAborted);
+        if (poll is null)
+        {
+            return UnknownPoll(pollId);
+        }
+        catalog.Put(poll);
+        return TypedResults.Ok(poll);
+    }
+
+    private static ProblemHttpResult UnknownPoll(string pollId) =>
+        Problems.Of(StatusCodes.Status404NotFound, "There is no such poll.");
+}

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Voting.Storage;
+
+namespace Voting.Poll;
+
+/// <summary>
+/// Reads polls changed since the last revision every second, and all of them now and then, in case
+/// a transaction committed out of revision order. Failures are logged and retried; the catalog
+/// keeps serving what it has.
+/// </summary>
+internal sealed class PollCatalogRefresher(PollCatalog catalog, PollStore store, IOptions<PollSettings> settings, ILogger<PollCatalogRefresher> logger) : BackgroundService
+{
+    private static readonly TimeSpan FullReloadEvery = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromMilliseconds(settings.Value.CatalogRefreshMilliseconds);
+        var lastFull = DateTimeOffset.MinValue;
+        var failing = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var full = !catalog.Loaded || DateTimeOffset.UtcNow - lastFull > FullReloadEvery;
+                var changed = await store.LoadChangedAsync(full ? 0 : catalog.Revision, stoppingToken);
+                catalog.Apply(changed, full);
+                if (full)
+                {
+                    lastFull = DateTimeOffset.UtcNow;
+                }
+                if (failing)
+                {
+                    logger.LogInformation("Poll definitions are being read again");
+                    failing = false;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                if (!failing)
+                {
+                    logger.LogWarning(e, "Cannot read poll definitions; voting goes on with the {Count} polls in memory", catalog.All.Count);
+                    failing = true;
+                }
+            }
+            try
+            {
+                await Task.Delay(interval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}

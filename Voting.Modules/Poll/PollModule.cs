@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Voting.Queue;
+using Voting.Storage;
+
+namespace Voting.Poll;
+
+public static class PollModule
+{
+    /// <summary>The poll role: vote pages and API, poll management, the in-memory poll catalog.</summary>
+    public static IServiceCollection AddPoll(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddQueue(configuration);
+        services.AddStorage(configuration);
+        services.AddOptions<PollSettings>().BindConfiguration(PollSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PollCatalog>();
+        services.AddSingleton<VoteService>();
+        services.AddSingleton<AdminToken>();
+        services.AddHostedService<PollCatalogRefresher>();
+
+        // Antiforgery tokens and cookies must verify on every poll replica and survive restarts, so
+        // the keys live in Redis, which every poll process already uses.
+        services.AddDataProtection().SetApplicationName("voting");
+        services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((options, redis) =>
+            options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), "voting:data-protection-keys"));
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "voting-af";
+            options.FormFieldName = "__vt";
+        });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapPoll(this IEndpointRouteBuilder routes)
+    {
+        PollApi.Map(routes);
+        VotePages.Map(routes);
+        return routes;
+    }
+
+    /// <summary>Poll management for the command line, without a web host.</summary>
+    public static async Task<PollDefinition?> CreateFromCommandLineAsync(PollStore store, string? id, string question, IReadOnlyList<string?> labels, CancellationToken cancellationToken)
+    {
+        var errors = NewPoll.Validate(id, question, labels);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors.Values.SelectMany(v => v)));
+        }
+        return await PollApi.CreateAsync(store, new PollCatalog(), id, question, labels, DateTimeOffset.UtcNow, cancellationToken);
+    }
+
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Voting.Queue;
+
+namespace Voting.Poll;
+
+public enum VoteOutcome
+{
+    Accepted,
+    UnknownPoll,
+    UnknownOption,
+    Closed,
+    NotConfirmed,
+}
+
+/// <summary>
+/// Checks a vote against the polls in memory and adds it to the stream: one XADD, no database.
+/// When Redis does not confirm in time the vote is "not confirmed" (it may still count).
+/// </summary>
+internal sealed class VoteService(PollCatalog catalog, VoteStream stream, TimeProvider time, Telemetry telemetry, IOptions<QueueOptions> queue, ILogger<VoteService> logger)
+{
+    private readonly TimeSpan _deadline = TimeSpan.FromMilliseconds(queue.Value.AddTimeoutMilliseconds);
+
+    public async Task<VoteOutcome> CastAsync(string pollId, string optionId, Guid voter, CancellationToken cancellationToken)
+    {
+        var poll = catalog.Find(pollId);
+        var outcome = poll is null ? VoteOutcome.UnknownPoll
+            : poll.FindOption(optionId) is null ? VoteOutcome.UnknownOption
+            : poll.Closed ? VoteOutcome.Closed
+            : VoteOutcome.Accepted;
+        if (outcome == VoteOutcome.Accepted)
+        {
+            try
+            {
+                await stream.AddAsync(new VoteMessage(pollId, optionId, voter, time.GetUtcNow())).WaitAsync(_deadline, cancellationToken);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                logger.LogWarning("Vote not confirmed by Redis: {Reason}", e.Message);
+                outcome = VoteOutcome.NotConfirmed;
+            }
+        }
+        if (outcome == VoteOutcome.Accepted)
+        {
+            telemetry.VotesAccepted.Add(1);
+        }
+        else
+        {
+            telemetry.Rejected(outcome switch
+            {
+                VoteOutcome.UnknownPoll => "unknown_poll",
+                VoteOutcome.UnknownOption => "unknown_option",
+                VoteOutcome.Closed => "closed",
+                _ => "not_confirmed",
+            });
+        }
+        return outcome;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Voting.Queue;
+
+/// <summary>
+/// The Redis stream that carries votes from the poll role to the workers. Every call here is one
+/// short, non-blocking command on the shared multiplexed connection.
+/// </summary>
+public sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueOptions> options)
+{
+    private readonly QueueOptions _options = options.Value;
+    private readonly RedisKey _key = options.Value.StreamKey;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public string Group => _options.Group;
+
+    /// <summary>Adds a vote. Never trims on add: only entries every group acknowledged may go.</summary>
+    public async Task<RedisValue> AddAsync(VoteMessage vote) =>
+        await Db.StreamAddAsync(_key, vote.ToEntry());
+
+    /// <summary>Creates the group from the stream's start, so no vote taken before it is skipped.</summary>
+    public async Task EnsureGroupAsync()
+    {
+        try
+        {
+            await Db.StreamCreateConsumerGroupAsync(_key, _options.Group, "0", createStream: true);
+        }
+        catch (RedisServerException e) when (e.Message.Contains("BUSYGROUP", StringComparison.Ordinal))
+        {
+            // The group exists already: that is the idempotent outcome we want.
+        }
+    }
+
+    /// <summary>New entries for this consumer (<c>&gt;</c>), or its own pending ones (<c>0</c>), without blocking.</summary>
+    public async Task<StreamEntry[]> ReadAsync(string consumer, int count, bool pending) =>
+        await Db.StreamReadGroupAsync(_key, _options.Group, consumer, pending ? "0" : ">", count);
+
+    /// <summary>Takes over entries another consumer left unacknowledged for longer than <paramref name="minIdle"/>.</summary>
+    public async Task<StreamAutoClaimResult> ClaimAsync(string consumer, TimeSpan minIdle, RedisValue start, int count) =>
+        await Db.StreamAutoClaimAsync(_key, _options.Group, consumer, (long)minIdle.TotalMilliseconds, start, count);
+
+    public async Task<long> AckAsync(RedisValue[] ids) =>
+        ids.Length == 0 ? 0 : await Db.StreamAcknowledgeAsync(_key, _options.Group, ids);
+
+    /// <summary>Keeps a malformed entry, with the reason, where an operator can look at it.</summary>
+    public async Task DeadLetterAsync(StreamEntry entry, string reason)
+    {
+        var fields = new List<NameValueEntry>(entry.Values.Length + 2)
+        {
+            new("reason", reason),
+            new("source-id", entry.Id),
+        };
+        foreach (var value in entry.Values)
+        {
+            fields.Add(new NameValueEntry("f:" + value.Name, value.Value));
+        }
+        await Db.StreamAddAsync(_options.DeadLetterKey, fields.ToArray());
+    }
+
+    /// <summary>
+    /// Trims the stream below the oldest entry some group still needs: its oldest pending entry, or
+    /// else everything it has been delivered. Approximate trimming keeps more, never less.
+    /// </summary>
+    public async Task<long> TrimAcknowledgedAsync()
+    {
+        var groups = await Db.StreamGroupInfoAsync(_key);
+        if (groups.Length == 0)
+        {
+            return 0;
+        }
+        StreamId? floor = null;
+        foreach (var group in groups)
+        {
+            StreamId needed;
+            if (group.PendingMessageCount > 0)
+            {
+                var pending = await Db.StreamPendingAsync(_key, group.Name);
+                if (pending.PendingMessageCount == 0 || !StreamId.TryParse(pending.LowestPendingMessageId, out needed))
+                {
+                    continue;
+                }
+            }
+            else if (!StreamId.TryParse(group.LastDeliveredId, out var delivered))
+            {
+                return 0;
+            }
+            else
+            {
+                needed = delivered.Next();
+            }
+            floor = floor is { } f && f.CompareTo(needed) <= 0 ? f : needed;
+        }
+        if (floor is not { } minId || minId.IsZero)
+        {
+            return 0;
+        }
+        var trimmed = await Db.ExecuteAsync("XTRIM", _key, "MINID", "~", minId.ToString());
+        return (long)trimmed;
+    }
+
+    public async Task<StreamStats> StatsAsync()
+    {
+        var length = await Db.StreamLengthAsync(_key);
+        var groups = await Db.StreamGroupInfoAsync(_key);
+        var group = groups.FirstOrDefault(g => g.Name == _options.Group);
+        return new StreamStats(length, group.PendingMessageCount, group.Lag ?? 0);
+    }
+
+    /// <summary>Removes consumers that are gone: idle for long and holding nothing pending.</summary>
+    public async Task<int> RemoveIdleConsumersAsync(string self, TimeSpan idle)
+    {
+        var removed = 0;
+        foreach (var consumer in await Db.StreamConsumerInfoAsync(_key, _options.Group))
+        {
+            // A consumer with pending entries keeps them until someone claims them: never delete it
+            // then, or its pending entries would vanish from the group unprocessed.
+            if (consumer.Name != self && consumer.PendingMessageCount == 0 && consumer.IdleTimeInMilliseconds > idle.TotalMilliseconds)
+            {
+                await Db.StreamDeleteConsumerAsync(_key, _options.Group, consumer.Name);
+                removed++;
+            }
+        }
+        return removed;
+    }
+}
+
+public readonly record struct StreamStats(long Length, long Pending, long Lag);
+
+/// <summary>A stream entry id, "milliseconds-sequence".</summary>
+public readonly record struct StreamId(ulong Milliseconds, ulong Sequence)
+{
+    public bool IsZero => Milliseconds == 0 && Sequence == 0;
+
+    public StreamId Next() => Sequence == ulong.MaxValue ? new(Milliseconds + 1, 0) : new(Milliseconds, Sequence + 1);
+
+    public int CompareTo(StreamId other) =>
+        Milliseconds != other.Milliseconds ? Milliseconds.CompareTo(other.Milliseconds) : Sequence.CompareTo(other.Sequence);
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Milliseconds}-{Sequence}");
+
+    public static bool TryParse(RedisValue value, out StreamId id)
+    {
+        id = default;
+        if (value.IsNullOrEmpty)
+        {
+            return false;
+        }
+        var text = value.ToString();
+        var dash = text.IndexOf('-', StringComparison.Ordinal);
+        if (dash <= 0
+            || !ulong.TryParse(text.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+            || !ulong.TryParse(text.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
+        {
+            return false;
+        }
+        id = new StreamId(ms, seq);
+        return true;
+    }
+}

@@ -1,0 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Voting.Result;
+
+/// <summary>The result role's settings, under <c>Voting:Result</c>.</summary>
+public sealed class ResultSettings
+{
+    public const string SectionName = "Voting:Result";
+
+    /// <summary>The shortest time between two pushes of one poll: bursts cost viewers nothing extra.</summary>
+    [Range(10, 10_000)]
+    public int PushIntervalMilliseconds { get; set; } = 100;
+}

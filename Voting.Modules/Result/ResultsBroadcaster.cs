@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Voting.Storage;
+
+namespace Voting.Result;
+
+/// <summary>
+/// Listens for changed polls on a dedicated PostgreSQL connection and pushes fresh snapshots to
+/// each poll's viewers, coalesced so that one poll is pushed at most once per push interval however
+/// many batches land meanwhile. After a lost connection it re-reads every watched poll, since
+/// notifications sent while it was away are gone.
+/// </summary>
+internal sealed class ResultsBroadcaster(
+    IConfiguration configuration,
+    NpgsqlDataSource dataSource,
+    ResultStore results,
+    Subscriptions subscriptions,
+    IHubContext<ResultsHub> hub,
+    Telemetry telemetry,
+    IOptions<ResultSettings> options,
+    ILogger<ResultsBroadcaster> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, byte> _dirty = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _lastPush = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly TimeSpan _interval = TimeSpan.FromMilliseconds(options.Value.PushIntervalMilliseconds);
+
+    /// <summary>True while the LISTEN connection is up.</summary>
+    public bool Listening { get; private set; }
+
+    public void MarkChanged(string pollId)
+    {
+        if (subscriptions.IsWatched(pollId) && _dirty.TryAdd(pollId, 0))
+        {
+            _signal.Release();
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(ListenAsync(stoppingToken), PushAsync(stoppingToken));
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(250);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // Its own connection, outside the pool: LISTEN belongs to one session for its lifetime.
+                var listenOnly = new NpgsqlConnectionStringBuilder(configuration[StorageSettings.ConnectionStringKey]) { Pooling = false, KeepAlive = 30 };
+                await using var connection = new NpgsqlConnection(listenOnly.ConnectionString);
+                await connection.OpenAsync(stoppingToken);
+                connection.Notification += (_, e) => MarkChanged(e.Payload);
+                await using (var listen = new NpgsqlCommand($"LISTEN {StorageSettings.ChangeChannel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+                Listening = true;
+                backoff = TimeSpan.FromMilliseconds(250);
+                foreach (var pollId in subscriptions.WatchedPolls)
+                {
+                    MarkChanged(pollId);
+                }
+                logger.LogInformation("Listening for result changes");
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                Listening = false;
+                dataSource.Clear();
+                logger.LogWarning("Result change listener lost its connection ({Message}); reconnecting in {Delay} ms", e.Message, (int)backoff.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(backoff, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
+            }
+        }
+        Listening = false;
+    }
+
+    private async Task PushAsync(CancellationToken stoppingToken)
+    {
+        var wait = Timeout.InfiniteTimeSpan;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _signal.WaitAsync(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            wait = Timeout.InfiniteTimeSpan;
+            var now = Environment.TickCount64;
+            foreach (var pollId in _dirty.Keys)
+            {
+                var due = _lastPush.GetValueOrDefault(pollId, long.MinValue / 2) + (long)_interval.TotalMilliseconds;
+                if (due > now)
+                {
+                    var untilDue = TimeSpan.FromMilliseconds(due - now);
+                    wait = wait == Timeout.InfiniteTimeSpan || untilDue < wait ? untilDue : wait;
+                    continue;
+                }
+                _dirty.TryRemove(pollId, out _);
+                if (!subscriptions.IsWatched(pollId))
+                {
+                    continue;
+                }
+                _lastPush[pollId] = now;
+                if (!await PushOneAsync(pollId, stoppingToken))
+                {
+                    // Keep it dirty and try again after an interval: the database may be back.
+                    _dirty.TryAdd(pollId, 0);
+                    wait = _interval * 5;
+                }
+            }
+        }
+    }
+
+    private async Task<bool> PushOneAsync(string pollId, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var snapshot = await results.ReadAsync(pollId, stoppingToken);
+            if (snapshot is not null)
+            {
+                await hub.Clients.Group(Subscriptions.Group(pollId)).SendAsync(ResultsHub.ResultsMessage, snapshot, stoppingToken);
+                telemetry.ResultPushes.Add(1);
+            }
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Could not push results of poll {PollId}: {Message}", pollId, e.Message);
+            return false;
+        }
+    }
+
+    public override void Dispose()
+    {
+        _signal.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.SignalR;
+using Npgsql;
+using Voting.Storage;
+
+namespace Voting.Result;
+
+/// <summary>
+/// Clients call <c>Subscribe(pollId)</c>, get the current snapshot at once as a <c>results</c>
+/// message, and then one whenever the poll changes (at most about ten a second).
+/// </summary>
+internal sealed class ResultsHub(ResultStore results, NpgsqlDataSource dataSource, Subscriptions subscriptions) : Hub
+{
+    public const string Path = "/hubs/results";
+    public const string ResultsMessage = "results";
+
+    public async Task Subscribe(string pollId)
+    {
+        if (!Ids.IsValid(pollId))
+        {
+            throw new HubException("There is no such poll.");
+        }
+        PollResults? snapshot;
+        try
+        {
+            snapshot = await Transient.RetryOnceAsync(dataSource, ct => results.ReadAsync(pollId, ct), Context.ConnectionAborted);
+        }
+        catch (NpgsqlException)
+        {
+            throw new HubException("Results are unavailable right now; try again shortly.");
+        }
+        if (snapshot is null)
+        {
+            throw new HubException("There is no such poll.");
+        }
+        // Join the group before sending the snapshot, so no change can fall between the two.
+        await Groups.AddToGroupAsync(Context.ConnectionId, Subscriptions.Group(pollId), Context.ConnectionAborted);
+        subscriptions.Add(Context.ConnectionId, pollId);
+        await Clients.Caller.SendAsync(ResultsMessage, snapshot, Context.ConnectionAborted);
+    }
+
+    public async Task Unsubscribe(string pollId)
+    {
+        if (subscriptions.Remove(Context.ConnectionId, pollId))
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, Subscriptions.Group(pollId));
+        }
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        subscriptions.RemoveConnection(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+}

@@ -1,0 +1,28 @@
+namespace Voting.Storage;
+
+/// <summary>A poll as every role sees it, and as the API shows it.</summary>
+public sealed record PollDefinition(string Id, string Question, IReadOnlyList<PollOption> Options, bool Closed, DateTimeOffset CreatedAt)
+{
+    public PollOption? FindOption(string optionId)
+    {
+        foreach (var option in Options)
+        {
+            if (string.Equals(option.Id, optionId, StringComparison.Ordinal))
+            {
+                return option;
+            }
+        }
+        return null;
+    }
+}
+
+public sealed record PollOption(string Id, string Label);
+
+/// <summary>One option's count in a results snapshot.</summary>
+public sealed record OptionResult(string Id, string Label, long Votes);
+
+/// <summary>What the results API answers and the hub pushes.</summary>
+public sealed record PollResults(string PollId, string Question, IReadOnlyList<OptionResult> Options, long Total, bool Closed, DateTimeOffset AsOf);
+
+/// <summary>A vote on its way into the votes table. Version orders the votes of one voter.</summary>
+public readonly record struct VoteRow(string PollId, Guid VoterId, string OptionId, DateTimeOffset CastAt, long Version);

@@ -1,0 +1,31 @@
+using Dapper;
+using Npgsql;
+
+namespace Voting.Storage;
+
+/// <summary>Reads a poll's results from the kept tallies: cost O(options), never O(votes).</summary>
+public sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    public async Task<PollResults?> ReadAsync(string pollId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT p.question AS Question, p.closed AS Closed, o.id AS OptionId, o.label AS Label,
+                   coalesce(t.votes, 0) AS Votes
+            FROM polls p
+            JOIN poll_options o ON o.poll_id = p.id
+            LEFT JOIN tallies t ON t.poll_id = o.poll_id AND t.option_id = o.id
+            WHERE p.id = @PollId
+            ORDER BY o.position
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<ResultRow>(new CommandDefinition(sql, new { PollId = pollId }, cancellationToken: cancellationToken))).AsList();
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+        var options = rows.Select(r => new OptionResult(r.OptionId, r.Label, r.Votes)).ToArray();
+        return new PollResults(pollId, rows[0].Question, options, options.Sum(o => o.Votes), rows[0].Closed, time.GetUtcNow());
+    }
+
+    private sealed record ResultRow(string Question, bool Closed, string OptionId, string Label, long Votes);
+}

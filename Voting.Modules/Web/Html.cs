@@ -1,0 +1,40 @@
+using System.Text.Encodings.Web;
+
+namespace Voting.Web;
+
+/// <summary>
+/// The pages are small and server-rendered: a layout and an encoder are all they need. Every piece
+/// of user-supplied text goes through <see cref="E"/>.
+/// </summary>
+public static class Html
+{
+    public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
+
+    public static string Page(string title, string body, string? script = null, string bodyClass = "")
+    {
+        var scriptTag = script is null ? string.Empty : $"""<script src="{StaticAssets.Url(script)}" defer></script>""";
+        var signalr = script is "results.js" ? $"""<script src="{StaticAssets.Url("signalr.min.js")}" defer></script>""" : string.Empty;
+        return $"""
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{E(title)} · Voting</title>
+            <link rel="stylesheet" href="{StaticAssets.Url("site.css")}">
+            {signalr}{scriptTag}
+            </head>
+            <body class="{E(bodyClass)}">
+            <a class="skip" href="#main">Skip to content</a>
+            <header class="bar"><a class="brand" href="/">Voting</a></header>
+            <main id="main">
+            {body}
+            </main>
+            </body>
+            </html>
+            """;
+    }
+
+    public static Microsoft.AspNetCore.Http.IResult Respond(string html, int statusCode = 200) =>
+        Microsoft.AspNetCore.Http.Results.Content(html, "text/html; charset=utf-8", System.Text.Encoding.UTF8, statusCode);
+}

@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Voting.Web;
+
+/// <summary>RFC 7807 answers with the status codes DESIGN.md lists.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult Of(int status, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status);
+
+    /// <summary>A dependency is down: the client may retry after a moment.</summary>
+    public static ProblemHttpResult Unavailable(HttpContext context, string detail, int retryAfterSeconds = 1)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Of(StatusCodes.Status503ServiceUnavailable, detail);
+    }
+}

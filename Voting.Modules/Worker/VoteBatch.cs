@@ -1,0 +1,87 @@
+using StackExchange.Redis;
+using Voting.Queue;
+using Voting.Storage;
+
+namespace Voting.Worker;
+
+/// <summary>
+/// One batch of stream entries sorted into what can be stored, what must go to the dead-letter
+/// stream (with the reason), and what only needs acknowledging.
+/// </summary>
+public sealed class VoteBatch
+{
+    private VoteBatch(RedisValue[] ids, List<(VoteRow Vote, StreamEntry Entry)> votes, List<(StreamEntry Entry, string Reason)> rejected)
+    {
+        Ids = ids;
+        Votes = votes;
+        Rejected = rejected;
+    }
+
+    /// <summary>Every entry id in the batch: all of them are acknowledged once the batch is stored.</summary>
+    public RedisValue[] Ids { get; }
+
+    public List<(VoteRow Vote, StreamEntry Entry)> Votes { get; }
+
+    public List<(StreamEntry Entry, string Reason)> Rejected { get; }
+
+    public static VoteBatch Parse(StreamEntry[] entries)
+    {
+        var ids = new RedisValue[entries.Length];
+        var votes = new List<(VoteRow, StreamEntry)>(entries.Length);
+        var rejected = new List<(StreamEntry, string)>();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var entry = entries[i];
+            ids[i] = entry.Id;
+            if (entry.IsNull || entry.Values is null || entry.Values.Length == 0)
+            {
+                // Re-reading pending entries returns trimmed ones without values: nothing to store.
+                continue;
+            }
+            if (!VoteMessage.TryParse(entry.Values, out var vote, out var reason))
+            {
+                rejected.Add((entry, reason));
+            }
+            else if (!VoteMessage.TryGetVersion(entry.Id, out var version))
+            {
+                rejected.Add((entry, "entry id cannot order votes"));
+            }
+            else
+            {
+                votes.Add((new VoteRow(vote.PollId, vote.VoterId, vote.OptionId, vote.CastAt, version), entry));
+            }
+        }
+        return new VoteBatch(ids, votes, rejected);
+    }
+
+    /// <summary>Moves votes that name a poll or option that does not exist to the rejected list.</summary>
+    public void RejectUnknown(Func<VoteRow, bool> exists)
+    {
+        foreach (var (vote, entry) in Votes)
+        {
+            if (!exists(vote))
+            {
+                Rejected.Add((entry, "unknown poll or option"));
+            }
+        }
+        Votes.RemoveAll(v => !exists(v.Vote));
+    }
+
+    /// <summary>
+    /// One row per (poll, voter), the latest version: an upsert cannot touch the same row twice in
+    /// one statement, and only the voter's last vote counts anyway.
+    /// </summary>
+    public List<VoteRow> Collapse()
+    {
+        var latest = new Dictionary<(string, Guid), VoteRow>(Votes.Count);
+        foreach (var (vote, _) in Votes)
+        {
+            var key = (vote.PollId, vote.VoterId);
+            if (!latest.TryGetValue(key, out var seen) || seen.Version < vote.Version)
+            {
+                latest[key] = vote;
+            }
+        }
+        return latest.Values.ToList();
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Voting.Queue;
+using Voting.Storage;
+
+namespace Voting.Worker;
+
+public static class WorkerModule
+{
+    /// <summary>The worker role: the batch loop from the Redis stream into PostgreSQL.</summary>
+    public static IServiceCollection AddWorker(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddQueue(configuration);
+        services.AddStorage(configuration);
+        services.AddOptions<WorkerSettings>().BindConfiguration(WorkerSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<KnownOptions>();
+        services.AddSingleton<VoteWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<VoteWorker>());
+        return services;
+    }
+}
