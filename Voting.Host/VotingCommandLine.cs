@@ -43,7 +43,7 @@ public static class VotingCommandLine
         }
         // No termination timeout: SIGTERM belongs to the host, whose graceful shutdown may take longer
         // than System.CommandLine's default of two seconds.
-        var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = error };
+        var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false, Output = output, Error = error };
         try
         {
             return await parsed.InvokeAsync(configuration);

@@ -62,7 +62,7 @@ public sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueOptio
 
     /// <summary>
     /// Trims the stream below the oldest entry some group still needs: its oldest pending entry, or
-    /// else everything it has been delivered. Approximate trimming keeps more, never less.
+    /// else everything it has been delivered. Runs about once a second, so it may as well be exact.
     /// </summary>
     public async Task<long> TrimAcknowledgedAsync()
     {
@@ -97,7 +97,7 @@ public sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueOptio
         {
             return 0;
         }
-        var trimmed = await Db.ExecuteAsync("XTRIM", _key, "MINID", "~", minId.ToString());
+        var trimmed = await Db.ExecuteAsync("XTRIM", _key, "MINID", minId.ToString());
         return (long)trimmed;
     }
 

@@ -1,0 +1,115 @@
+using Voting.Host;
+using Voting.Tests.Infrastructure;
+
+namespace Voting.Tests.Host;
+
+public class CommandLineTests
+{
+    [Theory]
+    [InlineData("poll", Role.Poll)]
+    [InlineData("worker", Role.Worker)]
+    [InlineData("result", Role.Result)]
+    [InlineData("all", Role.All)]
+    [InlineData("poll,worker", Role.Poll | Role.Worker)]
+    [InlineData("Result, poll", Role.Poll | Role.Result)]
+    public void Roles_parse_alone_and_as_comma_lists(string text, Role expected)
+    {
+        Assert.True(RoleSet.TryParse(text, out var roles, out var error), error);
+        Assert.Equal(expected, roles.Roles);
+    }
+
+    [Theory]
+    [InlineData("pol")]
+    [InlineData("poll,,worker")]
+    [InlineData("")]
+    public void An_unknown_role_is_refused_with_the_valid_ones_named(string text)
+    {
+        Assert.False(RoleSet.TryParse(text, out _, out var error));
+        Assert.Contains("poll, worker, result or all", error);
+    }
+
+    [Fact]
+    public async Task An_unknown_role_on_the_command_line_exits_2_naming_the_valid_roles()
+    {
+        var (code, _, error) = await RunAsync("--role", "pollster");
+        Assert.Equal(2, code);
+        Assert.Contains("Unknown role 'pollster'", error);
+        Assert.Contains("poll, worker, result or all", error);
+    }
+
+    [Fact]
+    public async Task An_unknown_option_exits_2()
+    {
+        var (code, _, error) = await RunAsync("--colour", "blue");
+        Assert.Equal(2, code);
+        Assert.Contains("--colour", error);
+    }
+
+    [Fact]
+    public void Several_roles_and_every_documented_option_parse()
+    {
+        var parse = VotingCommandLine.Parse(["--role", "poll,worker", "--urls", "http://127.0.0.1:9", "--redis", "r:1", "--postgres", "Host=x"]);
+        Assert.Empty(parse.Errors);
+        Assert.Empty(VotingCommandLine.Parse(["migrate", "--postgres", "Host=x"]).Errors);
+        Assert.Empty(VotingCommandLine.Parse(["polls", "create", "--question", "Q?", "--option", "A", "--option", "B", "--id", "q1"]).Errors);
+        Assert.Empty(VotingCommandLine.Parse(["polls", "close", "q1"]).Errors);
+        Assert.NotEmpty(VotingCommandLine.Parse(["polls", "create", "--option", "A"]).Errors);
+    }
+
+    [Fact]
+    public async Task Help_explains_every_option()
+    {
+        var (code, output, _) = await RunAsync("--help");
+        Assert.Equal(0, code);
+        foreach (var option in new[] { "--role", "--urls", "--redis", "--postgres", "migrate", "polls" })
+        {
+            Assert.Contains(option, output);
+        }
+        Assert.Contains("ConnectionStrings__Redis", output);
+    }
+
+    [Theory]
+    [InlineData("poll", "ConnectionStrings__Redis")]
+    [InlineData("worker", "ConnectionStrings__Redis")]
+    [InlineData("result", "ConnectionStrings__Postgres")]
+    public async Task A_role_without_a_setting_it_needs_stops_with_one_line_naming_it(string role, string setting)
+    {
+        var (code, _, error) = await RunAsync("--role", role, "--urls", "http://127.0.0.1:0");
+        Assert.Equal(1, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(setting, line);
+        Assert.DoesNotContain(" at ", line);
+    }
+
+    [Fact]
+    public async Task Migrate_twice_is_fine_and_polls_commands_work_end_to_end()
+    {
+        var database = await TestEnvironment.CreateDatabaseAsync(migrate: false);
+        var env = new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = database };
+        Assert.Equal(0, (await AppProcess.RunAsync(["migrate"], env)).ExitCode);
+        var again = await AppProcess.RunAsync(["migrate", "--postgres", database]);
+        Assert.Equal(0, again.ExitCode);
+
+        var created = await AppProcess.RunAsync(["polls", "create", "--id", "lunch", "--question", "Lunch?", "--option", "Pizza", "--option", "Soup"], env);
+        Assert.Equal(0, created.ExitCode);
+        Assert.Contains("pizza=Pizza", created.Output);
+        var duplicate = await AppProcess.RunAsync(["polls", "create", "--id", "lunch", "--question", "Again?", "--option", "A", "--option", "B"], env);
+        Assert.Equal(1, duplicate.ExitCode);
+        var tooFew = await AppProcess.RunAsync(["polls", "create", "--question", "One?", "--option", "A"], env);
+        Assert.Equal(2, tooFew.ExitCode);
+        Assert.Contains("2 to 10 options", tooFew.Output);
+
+        Assert.Equal(0, (await AppProcess.RunAsync(["polls", "close", "lunch"], env)).ExitCode);
+        var list = await AppProcess.RunAsync(["polls", "list"], env);
+        Assert.Contains("lunch\tclosed\tLunch?", list.Output);
+        Assert.Equal(1, (await AppProcess.RunAsync(["polls", "close", "nope"], env)).ExitCode);
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await VotingCommandLine.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+}

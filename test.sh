@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The whole test suite: builds, starts its own Redis and PostgreSQL on free loopback ports (and
+# Chromium for the browser tests), runs every test, cleans up, and ends with one summary line.
+#   ./test.sh                 everything
+#   ./test.sh --filter EXPR   only tests matching a dotnet test filter (e.g. FullyQualifiedName~Worker)
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/services.sh
+
+filter=()
+if [ "${1:-}" = "--filter" ] && [ -n "${2:-}" ]; then filter=(--filter "$2"); fi
+
+command -v dotnet >/dev/null || die "the .NET SDK is missing: install dotnet-sdk-10.0"
+ensure_redis
+ensure_postgres
+if ! command -v chromium >/dev/null; then
+  log "Installing Chromium for the browser tests (Debian package)"
+  if [ "$(id -u)" -eq 0 ]; then
+    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } >&2 || die "could not install chromium"
+  else
+    die "chromium is missing: apt-get install chromium"
+  fi
+fi
+command -v kubectl >/dev/null || log "kubectl is missing: the deployment checks will fail (install kubectl 1.32)"
+
+work=$(mktemp -d /tmp/voting-test.XXXXXX)
+chmod 755 "$work"
+redis_port=$(free_port 16379)
+pg_port=$(free_port 15432)
+cleanup() {
+  stop_postgres "$work/postgres"
+  stop_redis "$redis_port"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+log "Building and publishing"
+dotnet build Voting.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+dotnet publish Voting.Host/Voting.Host.csproj -c Release -o artifacts/publish --nologo -v quiet -clp:ErrorsOnly
+
+log "Starting Redis on 127.0.0.1:$redis_port and PostgreSQL on 127.0.0.1:$pg_port"
+start_redis "$work/redis" "$redis_port"
+PG_FSYNC=off start_postgres "$work/postgres" "$pg_port"
+
+export VOTING_TEST_REDIS="127.0.0.1:$redis_port"
+export VOTING_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+export VOTING_TEST_PG_DATA="$work/postgres"
+export VOTING_APP_DIR="$PWD/artifacts/publish"
+export VOTING_ARTIFACTS="$PWD/artifacts"
+export PATH
+
+log "Running the tests"
+results="$work/results"
+set +e
+dotnet test Voting.Tests/Voting.Tests.csproj -c Release --no-build --nologo "${filter[@]}" \
+  --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=normal" --results-directory "$results"
+status=$?
+set -e
+
+trx="$results/tests.trx"
+if [ -f "$trx" ]; then
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  passed=$(value passed); failed=$(value failed); total=$(value total); executed=$(value executed)
+  skipped=$((total - executed))
+  mkdir -p artifacts && cp "$trx" artifacts/tests.trx
+  line="$passed passed, $failed failed"
+  [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+  echo "$line"
+  [ "$failed" -eq 0 ] && [ "$status" -eq 0 ] || exit 1
+else
+  echo "0 passed, 1 failed"
+  exit 1
+fi
