@@ -1,0 +1,86 @@
+using System.Net;
+using StackExchange.Redis;
+using Voting.Queue;
+using Voting.Tests.Infrastructure;
+
+namespace Voting.Tests.Worker;
+
+public sealed class WorkerTests : IAsyncLifetime
+{
+    private Settings _settings = null!;
+    private RoleApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _settings = await Settings.CreateAsync();
+        _app = await RoleApp.StartAsync("poll,worker,result", _settings);
+        await Eventually.WaitAsync(async () => (await _app.Client.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(20), "roles ready");
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private IDatabase Redis => _app.Service<IConnectionMultiplexer>().GetDatabase();
+
+    [Fact]
+    public async Task Votes_flow_from_the_api_through_the_stream_into_tallies_and_the_stream_is_trimmed()
+    {
+        var poll = await Api.CreatePollAsync(_app.Client, "Q?", "A", "B", "C");
+        var voters = Enumerable.Range(0, 40).Select(_ => Api.NewVoter()).ToArray();
+        foreach (var (voter, i) in voters.Select((v, i) => (v, i)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await Api.VoteAsync(_app.Client, poll.Id, new[] { "a", "b", "c" }[i % 3], voter)).StatusCode);
+        }
+        // A third of them change their minds to "a".
+        foreach (var voter in voters.Where((_, i) => i % 3 == 1))
+        {
+            await Api.VoteAsync(_app.Client, poll.Id, "a", voter);
+        }
+        var results = await Eventually.WaitAsync(() => Api.ResultsAsync(_app.Client, poll.Id), r => r.Total == 40 && r.Options[0].Votes == 27,
+            TimeSpan.FromSeconds(10), "tallies to reflect every last vote");
+        Assert.Equal([27L, 0L, 13L], results.Options.Select(o => o.Votes));
+        await Eventually.WaitAsync(async () => await Redis.StreamLengthAsync(_settings.StreamKey) == 0, TimeSpan.FromSeconds(10), "acknowledged entries to be trimmed");
+    }
+
+    [Fact]
+    public async Task A_malformed_entry_goes_to_the_dead_letter_stream_with_its_reason_and_the_worker_carries_on()
+    {
+        var poll = await Api.CreatePollAsync(_app.Client, "Q?", "A", "B");
+        await Redis.StreamAddAsync(_settings.StreamKey, [new NameValueEntry("p", poll.Id), new NameValueEntry("o", "a"), new NameValueEntry("v", "forged")]);
+        await Redis.StreamAddAsync(_settings.StreamKey, new VoteMessage(poll.Id, "no-such-option", Guid.NewGuid(), DateTimeOffset.UtcNow).ToEntry());
+        await Redis.StreamAddAsync(_settings.StreamKey, new VoteMessage("no-such-poll", "a", Guid.NewGuid(), DateTimeOffset.UtcNow).ToEntry());
+        Assert.Equal(HttpStatusCode.Accepted, (await Api.VoteAsync(_app.Client, poll.Id, "b", Api.NewVoter())).StatusCode);
+
+        await Eventually.WaitAsync(async () => (await Api.ResultsAsync(_app.Client, poll.Id)).Total == 1, TimeSpan.FromSeconds(10), "the good vote to count");
+        var dead = await Eventually.WaitAsync(() => Redis.StreamRangeAsync(_settings.DeadLetterKey), d => d.Length == 3, TimeSpan.FromSeconds(10), "three dead letters");
+        var reasons = dead.Select(d => d.Values.Single(v => v.Name == "reason").Value.ToString()).ToArray();
+        Assert.Contains(reasons, r => r.Contains("voter id", StringComparison.Ordinal));
+        Assert.Equal(2, reasons.Count(r => r == "unknown poll or option"));
+        Assert.All(dead, d => Assert.Contains(d.Values, v => v.Name == "source-id"));
+        await Eventually.WaitAsync(async () => (await Redis.StreamPendingAsync(_settings.StreamKey, "workers")).PendingMessageCount == 0,
+            TimeSpan.FromSeconds(10), "every entry acknowledged");
+        var metrics = await _app.Client.GetStringAsync("/metrics");
+        Assert.Contains("voting_dead_letters_total", metrics);
+    }
+
+    [Fact]
+    public async Task Entries_a_dead_consumer_left_pending_are_claimed_and_counted_once()
+    {
+        var settings = await Settings.CreateAsync();
+        await using var poll = await RoleApp.StartAsync("poll", settings);
+        var created = await Api.CreatePollAsync(poll.Client, "Q?", "A", "B");
+        var redis = poll.Service<IConnectionMultiplexer>().GetDatabase();
+        await redis.StreamCreateConsumerGroupAsync(settings.StreamKey, "workers", "0", createStream: true);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await Api.VoteAsync(poll.Client, created.Id, "a", Api.NewVoter())).StatusCode);
+        }
+        // A consumer reads them and dies before acknowledging anything.
+        Assert.Equal(10, (await redis.StreamReadGroupAsync(settings.StreamKey, "workers", "dead-consumer", ">", 100)).Length);
+
+        await using var worker = await RoleApp.StartAsync("worker,result", settings, new Dictionary<string, string?> { ["Voting:Worker:ClaimIdleSeconds"] = "1" });
+        var results = await Eventually.WaitAsync(() => Api.ResultsAsync(worker.Client, created.Id), r => r.Total == 10, TimeSpan.FromSeconds(30), "claimed votes to be counted");
+        Assert.Equal(10, results.Options[0].Votes);
+        await Eventually.WaitAsync(async () => (await redis.StreamPendingAsync(settings.StreamKey, "workers")).PendingMessageCount == 0,
+            TimeSpan.FromSeconds(30), "the claimed entries to be acknowledged");
+    }
+}
