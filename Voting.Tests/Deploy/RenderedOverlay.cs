@@ -7,6 +7,9 @@ namespace Voting.Tests.Deploy;
 /// <summary>A pod template that some object runs: a Deployment, StatefulSet, DaemonSet or Job.</summary>
 internal sealed record Workload(string Kind, string Name, string Namespace, V1PodTemplateSpec Template, int? Replicas)
 {
+    /// <summary>A StatefulSet's volume claim templates, which its containers mount by name.</summary>
+    public IReadOnlyList<string> ClaimNames { get; init; } = [];
+
     public IDictionary<string, string> PodLabels => Template.Metadata?.Labels ?? new Dictionary<string, string>();
 
     public V1PodSpec Pod => Template.Spec;
@@ -74,7 +77,10 @@ internal sealed class RenderedOverlay
 
         foreach (var s in OfType<V1StatefulSet>())
         {
-            yield return new("StatefulSet", s.Metadata.Name, s.Metadata.NamespaceProperty ?? "default", s.Spec.Template, s.Spec.Replicas ?? 1);
+            yield return new("StatefulSet", s.Metadata.Name, s.Metadata.NamespaceProperty ?? "default", s.Spec.Template, s.Spec.Replicas ?? 1)
+            {
+                ClaimNames = [.. (s.Spec.VolumeClaimTemplates ?? []).Select(v => v.Metadata.Name)],
+            };
         }
 
         foreach (var d in OfType<V1DaemonSet>())
