@@ -1,0 +1,233 @@
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
+
+#pragma warning disable CA2227, CA1002 // Deserialization targets: settable collections, List<T>.
+
+namespace Voting.Tests.Deploy;
+
+// Typed models of the custom resources deploy/ uses, so KubernetesYaml's strict mode rejects a
+// misspelled field in them as it does in built-in kinds. Fields follow Traefik v3's CRDs
+// (traefik.io/v1alpha1) and CloudNativePG's Cluster (postgresql.cnpg.io/v1); only the parts of
+// the schemas deploy/ can plausibly use are modelled: an unmodelled but valid field fails loudly,
+// and is then added here after checking the CRD.
+
+public abstract class CustomResource<TSpec> : IKubernetesObject<V1ObjectMeta>
+{
+    [JsonPropertyName("apiVersion")] public string ApiVersion { get; set; } = "";
+    [JsonPropertyName("kind")] public string Kind { get; set; } = "";
+    [JsonPropertyName("metadata")] public V1ObjectMeta Metadata { get; set; } = new();
+    [JsonPropertyName("spec")] public TSpec? Spec { get; set; }
+}
+
+public sealed class IngressRoute : CustomResource<IngressRouteSpec>;
+
+public sealed class IngressRouteSpec
+{
+    [JsonPropertyName("entryPoints")] public List<string>? EntryPoints { get; set; }
+    [JsonPropertyName("routes")] public List<IngressRouteRoute> Routes { get; set; } = [];
+    [JsonPropertyName("tls")] public IngressRouteTls? Tls { get; set; }
+}
+
+public sealed class IngressRouteRoute
+{
+    [JsonPropertyName("kind")] public string? Kind { get; set; }
+    [JsonPropertyName("match")] public string Match { get; set; } = "";
+    [JsonPropertyName("priority")] public int? Priority { get; set; }
+    [JsonPropertyName("syntax")] public string? Syntax { get; set; }
+    [JsonPropertyName("middlewares")] public List<TraefikReference>? Middlewares { get; set; }
+    [JsonPropertyName("services")] public List<TraefikService> Services { get; set; } = [];
+    [JsonPropertyName("observability")] public TraefikObservability? Observability { get; set; }
+}
+
+public sealed class TraefikObservability
+{
+    [JsonPropertyName("accessLogs")] public bool? AccessLogs { get; set; }
+    [JsonPropertyName("metrics")] public bool? Metrics { get; set; }
+    [JsonPropertyName("tracing")] public bool? Tracing { get; set; }
+}
+
+public sealed class TraefikReference
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("namespace")] public string? Namespace { get; set; }
+}
+
+public sealed class TraefikService
+{
+    [JsonPropertyName("kind")] public string? Kind { get; set; }
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("namespace")] public string? Namespace { get; set; }
+    [JsonPropertyName("port")] public IntOrString? Port { get; set; }
+    [JsonPropertyName("scheme")] public string? Scheme { get; set; }
+    [JsonPropertyName("strategy")] public string? Strategy { get; set; }
+    [JsonPropertyName("weight")] public int? Weight { get; set; }
+    [JsonPropertyName("passHostHeader")] public bool? PassHostHeader { get; set; }
+    [JsonPropertyName("serversTransport")] public string? ServersTransport { get; set; }
+    [JsonPropertyName("nativeLB")] public bool? NativeLB { get; set; }
+    [JsonPropertyName("nodePortLB")] public bool? NodePortLB { get; set; }
+    [JsonPropertyName("responseForwarding")] public TraefikResponseForwarding? ResponseForwarding { get; set; }
+    [JsonPropertyName("sticky")] public TraefikSticky? Sticky { get; set; }
+}
+
+public sealed class TraefikResponseForwarding
+{
+    [JsonPropertyName("flushInterval")] public string? FlushInterval { get; set; }
+}
+
+public sealed class TraefikSticky
+{
+    [JsonPropertyName("cookie")] public TraefikStickyCookie? Cookie { get; set; }
+}
+
+public sealed class TraefikStickyCookie
+{
+    [JsonPropertyName("name")] public string? Name { get; set; }
+    [JsonPropertyName("secure")] public bool? Secure { get; set; }
+    [JsonPropertyName("httpOnly")] public bool? HttpOnly { get; set; }
+    [JsonPropertyName("sameSite")] public string? SameSite { get; set; }
+    [JsonPropertyName("maxAge")] public int? MaxAge { get; set; }
+    [JsonPropertyName("path")] public string? Path { get; set; }
+    [JsonPropertyName("domain")] public string? Domain { get; set; }
+}
+
+public sealed class IngressRouteTls
+{
+    [JsonPropertyName("secretName")] public string? SecretName { get; set; }
+    [JsonPropertyName("certResolver")] public string? CertResolver { get; set; }
+    [JsonPropertyName("options")] public TraefikReference? Options { get; set; }
+    [JsonPropertyName("store")] public TraefikReference? Store { get; set; }
+    [JsonPropertyName("domains")] public List<TraefikDomain>? Domains { get; set; }
+}
+
+public sealed class TraefikDomain
+{
+    [JsonPropertyName("main")] public string? Main { get; set; }
+    [JsonPropertyName("sans")] public List<string>? Sans { get; set; }
+}
+
+public sealed class Middleware : CustomResource<MiddlewareSpec>;
+
+public sealed class MiddlewareSpec
+{
+    [JsonPropertyName("rateLimit")] public TraefikRateLimit? RateLimit { get; set; }
+    [JsonPropertyName("headers")] public TraefikHeaders? Headers { get; set; }
+    [JsonPropertyName("compress")] public TraefikCompress? Compress { get; set; }
+}
+
+public sealed class TraefikRateLimit
+{
+    [JsonPropertyName("average")] public long? Average { get; set; }
+    [JsonPropertyName("period")] public IntOrString? Period { get; set; }
+    [JsonPropertyName("burst")] public long? Burst { get; set; }
+    [JsonPropertyName("sourceCriterion")] public TraefikSourceCriterion? SourceCriterion { get; set; }
+}
+
+public sealed class TraefikSourceCriterion
+{
+    [JsonPropertyName("ipStrategy")] public TraefikIPStrategy? IPStrategy { get; set; }
+    [JsonPropertyName("requestHeaderName")] public string? RequestHeaderName { get; set; }
+    [JsonPropertyName("requestHost")] public bool? RequestHost { get; set; }
+}
+
+public sealed class TraefikIPStrategy
+{
+    [JsonPropertyName("depth")] public int? Depth { get; set; }
+    [JsonPropertyName("excludedIPs")] public List<string>? ExcludedIPs { get; set; }
+    [JsonPropertyName("ipv6Subnet")] public int? IPv6Subnet { get; set; }
+}
+
+public sealed class TraefikHeaders
+{
+    [JsonPropertyName("customRequestHeaders")] public Dictionary<string, string>? CustomRequestHeaders { get; set; }
+    [JsonPropertyName("customResponseHeaders")] public Dictionary<string, string>? CustomResponseHeaders { get; set; }
+    [JsonPropertyName("accessControlAllowCredentials")] public bool? AccessControlAllowCredentials { get; set; }
+    [JsonPropertyName("accessControlAllowHeaders")] public List<string>? AccessControlAllowHeaders { get; set; }
+    [JsonPropertyName("accessControlAllowMethods")] public List<string>? AccessControlAllowMethods { get; set; }
+    [JsonPropertyName("accessControlAllowOriginList")] public List<string>? AccessControlAllowOriginList { get; set; }
+    [JsonPropertyName("accessControlAllowOriginListRegex")] public List<string>? AccessControlAllowOriginListRegex { get; set; }
+    [JsonPropertyName("accessControlExposeHeaders")] public List<string>? AccessControlExposeHeaders { get; set; }
+    [JsonPropertyName("accessControlMaxAge")] public long? AccessControlMaxAge { get; set; }
+    [JsonPropertyName("addVaryHeader")] public bool? AddVaryHeader { get; set; }
+    [JsonPropertyName("allowedHosts")] public List<string>? AllowedHosts { get; set; }
+    [JsonPropertyName("hostsProxyHeaders")] public List<string>? HostsProxyHeaders { get; set; }
+    [JsonPropertyName("sslProxyHeaders")] public Dictionary<string, string>? SslProxyHeaders { get; set; }
+    [JsonPropertyName("stsSeconds")] public long? StsSeconds { get; set; }
+    [JsonPropertyName("stsIncludeSubdomains")] public bool? StsIncludeSubdomains { get; set; }
+    [JsonPropertyName("stsPreload")] public bool? StsPreload { get; set; }
+    [JsonPropertyName("forceSTSHeader")] public bool? ForceSTSHeader { get; set; }
+    [JsonPropertyName("frameDeny")] public bool? FrameDeny { get; set; }
+    [JsonPropertyName("customFrameOptionsValue")] public string? CustomFrameOptionsValue { get; set; }
+    [JsonPropertyName("contentTypeNosniff")] public bool? ContentTypeNosniff { get; set; }
+    [JsonPropertyName("browserXssFilter")] public bool? BrowserXssFilter { get; set; }
+    [JsonPropertyName("customBrowserXSSValue")] public string? CustomBrowserXSSValue { get; set; }
+    [JsonPropertyName("contentSecurityPolicy")] public string? ContentSecurityPolicy { get; set; }
+    [JsonPropertyName("contentSecurityPolicyReportOnly")] public string? ContentSecurityPolicyReportOnly { get; set; }
+    [JsonPropertyName("publicKey")] public string? PublicKey { get; set; }
+    [JsonPropertyName("referrerPolicy")] public string? ReferrerPolicy { get; set; }
+    [JsonPropertyName("permissionsPolicy")] public string? PermissionsPolicy { get; set; }
+    [JsonPropertyName("isDevelopment")] public bool? IsDevelopment { get; set; }
+}
+
+public sealed class TraefikCompress
+{
+    [JsonPropertyName("excludedContentTypes")] public List<string>? ExcludedContentTypes { get; set; }
+    [JsonPropertyName("includedContentTypes")] public List<string>? IncludedContentTypes { get; set; }
+    [JsonPropertyName("minResponseBodyBytes")] public int? MinResponseBodyBytes { get; set; }
+    [JsonPropertyName("defaultEncoding")] public string? DefaultEncoding { get; set; }
+    [JsonPropertyName("encodings")] public List<string>? Encodings { get; set; }
+}
+
+public sealed class CnpgCluster : CustomResource<CnpgClusterSpec>;
+
+public sealed class CnpgClusterSpec
+{
+    [JsonPropertyName("instances")] public int Instances { get; set; }
+    [JsonPropertyName("imageName")] public string? ImageName { get; set; }
+    [JsonPropertyName("primaryUpdateStrategy")] public string? PrimaryUpdateStrategy { get; set; }
+    [JsonPropertyName("primaryUpdateMethod")] public string? PrimaryUpdateMethod { get; set; }
+    [JsonPropertyName("bootstrap")] public CnpgBootstrap? Bootstrap { get; set; }
+    [JsonPropertyName("storage")] public CnpgStorage? Storage { get; set; }
+    [JsonPropertyName("walStorage")] public CnpgStorage? WalStorage { get; set; }
+    [JsonPropertyName("affinity")] public CnpgAffinity? Affinity { get; set; }
+    [JsonPropertyName("resources")] public V1ResourceRequirements? Resources { get; set; }
+    [JsonPropertyName("postgresql")] public CnpgPostgresql? Postgresql { get; set; }
+    [JsonPropertyName("monitoring")] public CnpgMonitoring? Monitoring { get; set; }
+}
+
+public sealed class CnpgBootstrap
+{
+    [JsonPropertyName("initdb")] public CnpgInitdb? Initdb { get; set; }
+}
+
+public sealed class CnpgInitdb
+{
+    [JsonPropertyName("database")] public string? Database { get; set; }
+    [JsonPropertyName("owner")] public string? Owner { get; set; }
+    [JsonPropertyName("secret")] public TraefikReference? Secret { get; set; }
+}
+
+public sealed class CnpgStorage
+{
+    [JsonPropertyName("size")] public string? Size { get; set; }
+    [JsonPropertyName("storageClass")] public string? StorageClass { get; set; }
+}
+
+public sealed class CnpgAffinity
+{
+    [JsonPropertyName("enablePodAntiAffinity")] public bool? EnablePodAntiAffinity { get; set; }
+    [JsonPropertyName("topologyKey")] public string? TopologyKey { get; set; }
+    [JsonPropertyName("podAntiAffinityType")] public string? PodAntiAffinityType { get; set; }
+    [JsonPropertyName("nodeSelector")] public Dictionary<string, string>? NodeSelector { get; set; }
+    [JsonPropertyName("tolerations")] public List<V1Toleration>? Tolerations { get; set; }
+}
+
+public sealed class CnpgPostgresql
+{
+    [JsonPropertyName("parameters")] public Dictionary<string, string>? Parameters { get; set; }
+}
+
+public sealed class CnpgMonitoring
+{
+    [JsonPropertyName("enablePodMonitor")] public bool? EnablePodMonitor { get; set; }
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+
+namespace Voting.Tests.Deploy;
+
+/// <summary>Paths in the repository and running kubectl to render kustomize directories.</summary>
+internal static class DeployRepo
+{
+    private static readonly Lazy<string> LazyRoot = new(FindRoot);
+    private static readonly Dictionary<string, string> Rendered = new(StringComparer.Ordinal);
+    private static readonly Lock RenderLock = new();
+
+    public static string Root => LazyRoot.Value;
+
+    public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
+
+    /// <summary>Every kustomize directory that operators apply: all overlays and cAdvisor's.</summary>
+    public static IReadOnlyList<string> KustomizeDirectories { get; } =
+    [
+        "deploy/overlays/dev",
+        "deploy/overlays/production",
+        "deploy/overlays/production-cloudnativepg",
+        "deploy/cadvisor/base",
+        "deploy/cadvisor/k3s",
+    ];
+
+    /// <summary>The overlays that deploy the app (cAdvisor's directories deploy only cAdvisor).</summary>
+    public static IReadOnlyList<string> AppOverlays { get; } =
+    [
+        "deploy/overlays/dev",
+        "deploy/overlays/production",
+        "deploy/overlays/production-cloudnativepg",
+    ];
+
+    public static IReadOnlyList<string> ProductionOverlays { get; } =
+    [
+        "deploy/overlays/production",
+        "deploy/overlays/production-cloudnativepg",
+    ];
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Voting.sln")) && Directory.Exists(Path.Combine(dir.FullName, "deploy")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No repository root (Voting.sln beside deploy/) above {AppContext.BaseDirectory}");
+    }
+
+    /// <summary>`kubectl kustomize DIR`, once per directory per test run.</summary>
+    public static string Render(string relativeDir)
+    {
+        lock (RenderLock)
+        {
+            if (Rendered.TryGetValue(relativeDir, out var cached))
+            {
+                return cached;
+            }
+
+            var text = Kubectl(["kustomize", PathOf(relativeDir)]);
+            Rendered[relativeDir] = text;
+            return text;
+        }
+    }
+
+    /// <summary>Runs kubectl; a missing kubectl fails the test with a message that says so.</summary>
+    public static string Kubectl(IReadOnlyList<string> args, string? workingDirectory = null)
+    {
+        var psi = new ProcessStartInfo("kubectl")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Root,
+        };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(psi) ?? throw new InvalidOperationException("kubectl did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException(
+                "kubectl is not on PATH. The deploy checks render the kustomize overlays with `kubectl kustomize`; " +
+                "install kubectl (1.27 or newer) to run them. " + e.Message, e);
+        }
+
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"kubectl {string.Join(' ', args)} did not finish in 120 s");
+            }
+
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"kubectl {string.Join(' ', args)} exited {process.ExitCode}: {stderr.Result}");
+            }
+
+            return stdout.Result;
+        }
+    }
+}

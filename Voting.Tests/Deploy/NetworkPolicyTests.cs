@@ -1,0 +1,128 @@
+using k8s.Models;
+
+namespace Voting.Tests.Deploy;
+
+/// <summary>Check 3, NetworkPolicies: evaluates the rendered policies for every pair of pods and
+/// port and compares the allowed flows with exactly the ones the design needs.</summary>
+public sealed class NetworkPolicyTests
+{
+    private sealed record Pod(string Name, string Namespace, IDictionary<string, string> Labels, IReadOnlyList<(int Port, string Protocol, string? Name)> Ports);
+
+    public static TheoryData<string> Overlays => ["deploy/overlays/dev", "deploy/overlays/production"];
+
+    // Every pod in the namespace may resolve names ("neighbour" is any other pod there).
+    private static readonly string[] Expected =
+    [
+        "traefik->poll:8080/TCP", "traefik->result:8080/TCP",
+        "poll->redis:6379/TCP", "worker->redis:6379/TCP",
+        "poll->postgres:5432/TCP", "worker->postgres:5432/TCP", "result->postgres:5432/TCP", "migrate->postgres:5432/TCP",
+        .. new[] { "poll", "worker", "result", "migrate", "redis", "postgres", "neighbour" }.SelectMany(p => new[] { $"{p}->dns:53/UDP", $"{p}->dns:53/TCP" }),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Policies_allow_exactly_the_designed_flows(string dir)
+    {
+        var o = RenderedOverlay.Load(dir);
+        var policies = o.OfType<V1NetworkPolicy>().ToList();
+        var pods = o.Workloads().Select(w => new Pod(
+                w.Kind == "Job" ? "migrate" : w.Name,
+                w.Namespace,
+                w.PodLabels,
+                [.. w.Pod.Containers.SelectMany(c => c.Ports ?? []).Select(p => (p.ContainerPort, p.Protocol ?? "TCP", (string?)p.Name))]))
+            .ToList();
+        Assert.Equal(["migrate", "poll", "postgres", "redis", "result", "worker"], pods.Select(p => p.Name).Order(StringComparer.Ordinal));
+
+        // Pods outside the app's namespace, as the Helm chart and the cluster label them.
+        pods.Add(new("traefik", "traefik", new Dictionary<string, string> { ["app.kubernetes.io/name"] = "traefik", ["app.kubernetes.io/instance"] = "traefik-traefik" }, [(8000, "TCP", "web"), (8443, "TCP", "websecure")]));
+        pods.Add(new("dns", "kube-system", new Dictionary<string, string> { ["k8s-app"] = "kube-dns" }, [(53, "UDP", "dns"), (53, "TCP", "dns-tcp")]));
+        pods.Add(new("stranger", "default", new Dictionary<string, string> { ["app"] = "stranger" }, [(8080, "TCP", "http")]));
+        pods.Add(new("traefik-elsewhere", "default", new Dictionary<string, string> { ["app.kubernetes.io/name"] = "traefik" }, [(8000, "TCP", "web")]));
+        pods.Add(new("neighbour", "voting", new Dictionary<string, string> { ["app.kubernetes.io/name"] = "something-else" }, [(8080, "TCP", "http")]));
+
+        var allowed = new List<string>();
+        foreach (var src in pods)
+        {
+            foreach (var dst in pods.Where(d => d != src))
+            {
+                var ports = dst.Ports.Concat(ProbePorts().Where(p => !dst.Ports.Any(d => d.Port == p.Item1 && d.Protocol == p.Item2)));
+                foreach (var (port, protocol, name) in ports)
+                {
+                    if (Allows(policies, src, dst, port, protocol, name))
+                    {
+                        allowed.Add($"{src.Name}->{dst.Name}:{port}/{protocol}");
+                    }
+                }
+            }
+        }
+
+        // Flows between two pods outside the app's namespace are not the app's business.
+        var relevant = allowed.Where(f => !IsOutside(f.Split("->")[0]) || !IsOutside(f.Split("->")[1].Split(':')[0])).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(Expected.Order(StringComparer.Ordinal), relevant);
+    }
+
+    private static bool IsOutside(string pod) => pod is "traefik" or "dns" or "stranger" or "traefik-elsewhere";
+
+    // Other ports a pod may listen on, to catch a policy that allows too wide a port range.
+    private static IEnumerable<(int, string, string?)> ProbePorts() => [(8080, "TCP", null), (6379, "TCP", null), (5432, "TCP", null)];
+
+    private static bool Allows(List<V1NetworkPolicy> policies, Pod src, Pod dst, int port, string protocol, string? portName)
+    {
+        var egress = policies.Where(p => p.Metadata.NamespaceProperty == src.Namespace && Selectors.Matches(p.Spec.PodSelector, src.Labels) && (p.Spec.PolicyTypes?.Contains("Egress") ?? p.Spec.Egress is not null)).ToList();
+        var ingress = policies.Where(p => p.Metadata.NamespaceProperty == dst.Namespace && Selectors.Matches(p.Spec.PodSelector, dst.Labels) && (p.Spec.PolicyTypes?.Contains("Ingress") ?? true)).ToList();
+        var egressOk = egress.Count == 0 || egress.Any(p => (p.Spec.Egress ?? []).Any(r => PeersMatch(r.To, p.Metadata.NamespaceProperty, dst) && PortsMatch(r.Ports, port, protocol, portName)));
+        var ingressOk = ingress.Count == 0 || ingress.Any(p => (p.Spec.Ingress ?? []).Any(r => PeersMatch(r.FromProperty, p.Metadata.NamespaceProperty, src) && PortsMatch(r.Ports, port, protocol, portName)));
+        return egressOk && ingressOk;
+    }
+
+    private static bool PeersMatch(IList<V1NetworkPolicyPeer>? peers, string policyNamespace, Pod other)
+    {
+        if (peers is null || peers.Count == 0)
+        {
+            return true; // no "to"/"from": every peer
+        }
+
+        var nsLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = other.Namespace };
+        return peers.Any(peer =>
+        {
+            if (peer.IpBlock is not null)
+            {
+                return false; // pods are not addressed by IP blocks in these policies
+            }
+
+            var nsOk = peer.NamespaceSelector is null ? other.Namespace == policyNamespace : Selectors.Matches(peer.NamespaceSelector, nsLabels) || IsEmpty(peer.NamespaceSelector);
+            var podOk = peer.PodSelector is null || IsEmpty(peer.PodSelector) || Selectors.Matches(peer.PodSelector, other.Labels);
+            return nsOk && podOk;
+        });
+    }
+
+    private static bool IsEmpty(V1LabelSelector s) => (s.MatchLabels?.Count ?? 0) == 0 && (s.MatchExpressions?.Count ?? 0) == 0;
+
+    private static bool PortsMatch(IList<V1NetworkPolicyPort>? ports, int port, string protocol, string? portName)
+    {
+        if (ports is null || ports.Count == 0)
+        {
+            return true;
+        }
+
+        return ports.Any(p =>
+        {
+            if ((p.Protocol ?? "TCP") != protocol)
+            {
+                return false;
+            }
+
+            if (p.Port is null)
+            {
+                return true;
+            }
+
+            if (int.TryParse(p.Port.Value, out var n))
+            {
+                return p.EndPort is { } end ? port >= n && port <= end : port == n;
+            }
+
+            return p.Port.Value == portName;
+        });
+    }
+}
