@@ -100,7 +100,7 @@ public sealed class BuildAndEdgeTests
         }
 
         // The NetworkPolicies admit Traefik from the namespace the docs install it in.
-        var docs = File.ReadAllText(DeployRepo.PathOf("docs/deploy.md"));
+        var docs = File.ReadAllText(DeployRepo.PathOf("README.md"));
         Assert.Contains("--namespace traefik", docs, StringComparison.Ordinal);
         var policy = RenderedOverlay.Load("deploy/overlays/production").Get<V1NetworkPolicy>("traefik-to-web");
         Assert.Equal("traefik", policy.Spec.Ingress.Single().FromProperty.Single().NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"]);
@@ -109,7 +109,7 @@ public sealed class BuildAndEdgeTests
     [Fact]
     public void Operators_supply_real_secrets_from_a_git_ignored_file_in_an_overlay_of_their_own()
     {
-        // As docs/deploy.md shows: a site overlay outside the repository replaces the example secret.
+        // As the README shows: a site overlay outside the repository replaces the example secret.
         var site = Directory.CreateTempSubdirectory("voting-site-");
         try
         {
