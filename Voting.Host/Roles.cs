@@ -37,6 +37,7 @@ public static class Roles
         // The host's graceful shutdown must fit inside the pod's grace period: see docs/reliability.md.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Voting:ShutdownTimeoutSeconds", 20)));
         services.AddProblemDetails();
+        services.AddTrustedProxies(builder.Configuration);
         services.AddExceptionHandler<DependencyExceptionHandler>();
         services.AddSingleton<Telemetry>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, VotingJson.Default));
@@ -72,12 +73,14 @@ public static class Roles
         }
 
         var app = builder.Build();
+        app.UseTrustedProxies(app.Configuration);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseEmbeddedStaticFiles();
         if (roles.Has(Role.Poll))
         {
+            app.UseRateLimiter();
             app.UseAntiforgery();
         }
 

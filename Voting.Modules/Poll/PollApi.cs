@@ -20,7 +20,7 @@ internal static class PollApi
         var api = routes.MapGroup("/api/polls").WithTags("polls");
         api.MapGet("/", (PollCatalog catalog) => TypedResults.Ok(catalog.All));
         api.MapGet("/{pollId}", GetPoll);
-        api.MapPost("/{pollId}/votes", Vote);
+        api.MapPost("/{pollId}/votes", Vote).WithMetadata(new VoteRateLimitedAttribute());
 
         var admin = api.MapGroup("/").AddEndpointFilter(AdminToken.RequireBearer);
         admin.MapPost("/", Create);

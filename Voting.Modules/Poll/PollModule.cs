@@ -24,6 +24,8 @@ public static class PollModule
         services.AddSingleton<VoteService>();
         services.AddSingleton<AdminToken>();
         services.AddHostedService<PollCatalogRefresher>();
+        services.AddVoteRateLimits(configuration);
+        RequireAdminTokenInProduction(configuration);
 
         // Antiforgery tokens and cookies must verify on every poll replica and survive restarts, so
         // the keys live in Redis, which every poll process already uses.
@@ -36,6 +38,20 @@ public static class PollModule
             options.FormFieldName = "__vt";
         });
         return services;
+    }
+
+    /// <summary>
+    /// The admin endpoints are always on with the poll role, so in Production a missing or short
+    /// token is a configuration error, not an open door.
+    /// </summary>
+    private static void RequireAdminTokenInProduction(IConfiguration configuration)
+    {
+        var environment = configuration["environment"] ?? "Production";
+        var token = configuration["Voting:AdminToken"];
+        if (environment.Equals("Production", StringComparison.OrdinalIgnoreCase) && (token is null || token.Length < AdminToken.MinimumLength))
+        {
+            throw new MissingSettingException($"an admin token of at least {AdminToken.MinimumLength} characters is required in Production: set Voting__AdminToken");
+        }
     }
 
     public static IEndpointRouteBuilder MapPoll(this IEndpointRouteBuilder routes)

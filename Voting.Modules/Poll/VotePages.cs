@@ -20,7 +20,7 @@ internal static class VotePages
     {
         routes.MapGet("/", Home);
         routes.MapGet("/polls/{pollId}", Show);
-        routes.MapPost("/polls/{pollId}", Submit);
+        routes.MapPost("/polls/{pollId}", Submit).WithMetadata(new VoteRateLimitedAttribute());
     }
 
     private static IResult Home(PollCatalog catalog)
