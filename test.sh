@@ -47,6 +47,7 @@ export VOTING_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Data
 export VOTING_TEST_PG_DATA="$work/postgres"
 export VOTING_APP_DIR="$PWD/artifacts/publish"
 export VOTING_ARTIFACTS="$PWD/artifacts"
+export VOTING_REPO="$PWD"
 export PATH
 
 log "Running the tests"

@@ -24,6 +24,12 @@ public sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueOptio
     /// <summary>Creates the group from the stream's start, so no vote taken before it is skipped.</summary>
     public async Task EnsureGroupAsync()
     {
+        // Look before creating: XGROUP CREATE is refused outright while Redis is full (noeviction),
+        // and a worker restarting then must still drain the stream that filled it.
+        if (await Db.KeyExistsAsync(_key) && (await Db.StreamGroupInfoAsync(_key)).Any(g => g.Name == _options.Group))
+        {
+            return;
+        }
         try
         {
             await Db.StreamCreateConsumerGroupAsync(_key, _options.Group, "0", createStream: true);

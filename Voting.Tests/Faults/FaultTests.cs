@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Net;
+using StackExchange.Redis;
+using Voting.Tests.Infrastructure;
+
+namespace Voting.Tests.Faults;
+
+/// <summary>
+/// Breaks real processes and servers during bursts of votes, then checks that the tallies equal the
+/// last accepted vote per voter: nothing lost, nothing counted twice.
+/// </summary>
+public sealed class FaultTests
+{
+    private static readonly string[] Options = ["red", "green", "blue", "yellow"];
+
+    private static Dictionary<string, string> Environment(Settings settings)
+    {
+        var env = settings.ToEnvironment();
+        env["Voting__RateLimits__PerVoterPerMinute"] = "0";
+        env["Voting__RateLimits__PerAddressPerSecond"] = "0";
+        env["Voting__Worker__ClaimIdleSeconds"] = "2";
+        env["Logging__LogLevel__Default"] = "Information";
+        return env;
+    }
+
+    private static async Task<string> CreatePollAsync(Uri poll)
+    {
+        using var client = new HttpClient { BaseAddress = poll };
+        return (await Api.CreatePollAsync(client, "Which colour?", "Red", "Green", "Blue", "Yellow")).Id;
+    }
+
+    private static async Task<long[]> WaitForTalliesAsync(Uri result, string pollId, long[] expected, TimeSpan timeout)
+    {
+        using var client = new HttpClient { BaseAddress = result };
+        var final = await Eventually.WaitAsync(() => Api.ResultsAsync(client, pollId),
+            r => r.Options.Select(o => o.Votes).SequenceEqual(expected), timeout, $"tallies [{string.Join(",", expected)}]");
+        return final.Options.Select(o => o.Votes).ToArray();
+    }
+
+    [Fact]
+    public async Task Worker_killed_three_times_during_a_burst_of_20000_votes_loses_and_doubles_nothing()
+    {
+        var settings = await Settings.CreateAsync();
+        var env = Environment(settings);
+        await using var poll = AppProcess.Start(["--role", "poll,result"], env);
+        await using var steady = AppProcess.Start(["--role", "worker"], env);
+        await Task.WhenAll(poll.WaitUntilReadyAsync(), steady.WaitUntilReadyAsync());
+        var pollId = await CreatePollAsync(poll.Address);
+
+        var victim = AppProcess.Start(["--role", "worker"], env);
+        await victim.WaitUntilReadyAsync();
+        var load = new VoteLoad();
+        var burst = load.RunAsync(poll.Address, pollId, Options, voters: 10500, maxVotesPerVoter: 3, concurrency: 32);
+        var kills = 0;
+        var victimOutput = new List<string>();
+        foreach (var at in new[] { 4000, 9000, 14000 })
+        {
+            await Eventually.WaitAsync(() => load.Completed >= at || burst.IsCompleted, TimeSpan.FromSeconds(120), $"{at} votes sent");
+            await victim.KillAsync();
+            kills++;
+            victimOutput.Add(victim.Output);
+            await victim.DisposeAsync();
+            victim = AppProcess.Start(["--role", "worker"], env);
+        }
+        await burst;
+        await using (victim)
+        {
+            Assert.True(load.Answers.Count >= 20_000, $"only {load.Answers.Count} votes in the burst");
+            Assert.Equal(load.Answers.Count, load.Count(HttpStatusCode.Accepted));
+            var expected = load.ExpectedTallies(Options);
+            await WaitForTalliesAsync(poll.Address, pollId, expected, TimeSpan.FromSeconds(90));
+
+            var redis = await ConnectionMultiplexer.ConnectAsync(settings.Redis);
+            await using var _ = redis;
+            await Eventually.WaitAsync(async () => (await redis.GetDatabase().StreamPendingAsync(settings.StreamKey, "workers")).PendingMessageCount == 0,
+                TimeSpan.FromSeconds(30), "nothing left pending");
+            Assert.Equal(3, kills);
+            // The killed consumers' pending entries were taken over by a live worker.
+            Assert.Contains("Claimed", steady.Output + victim.Output, StringComparison.Ordinal);
+            Console.WriteLine($"worker-kill: {load.Answers.Count} votes from 10500 voters, {load.Summary()}");
+        }
+    }
+
+    [Fact]
+    public async Task Database_down_for_ten_seconds_poll_keeps_accepting_worker_backs_off_then_drains()
+    {
+        await using var postgres = await LocalPostgres.StartAsync();
+        var settings = (await Settings.CreateAsync()) with { Postgres = postgres.ConnectionString };
+        var env = Environment(settings);
+        Assert.Equal(0, (await AppProcess.RunAsync(["migrate"], env)).ExitCode);
+        await using var poll = AppProcess.Start(["--role", "poll"], env);
+        await using var worker = AppProcess.Start(["--role", "worker"], env);
+        await Task.WhenAll(poll.WaitUntilReadyAsync(), worker.WaitUntilReadyAsync());
+        var pollId = await CreatePollAsync(poll.Address);
+
+        var load = new VoteLoad();
+        var burst = load.RunAsync(poll.Address, pollId, Options, voters: 4000, maxVotesPerVoter: 2, concurrency: 8);
+        await Eventually.WaitAsync(() => load.Completed >= 500, TimeSpan.FromSeconds(60), "the burst to be under way");
+        await postgres.StopAsync();
+        using var workerClient = new HttpClient { BaseAddress = worker.Address };
+        await Eventually.WaitAsync(async () => (await workerClient.GetAsync("/readyz")).StatusCode == HttpStatusCode.ServiceUnavailable,
+            TimeSpan.FromSeconds(10), "the worker to report not ready");
+        var cpuBefore = CpuSeconds(worker.Id);
+        var acceptedBefore = load.Count(HttpStatusCode.Accepted);
+        var outage = System.Diagnostics.Stopwatch.StartNew();
+        await Eventually.WaitAsync(() => outage.Elapsed >= TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(11), "ten seconds of outage");
+        var cpuDuringOutage = CpuSeconds(worker.Id) - cpuBefore;
+        var acceptedDuringOutage = load.Count(HttpStatusCode.Accepted) - acceptedBefore;
+        Assert.False(worker.HasExited, "the worker must not crash while the database is down");
+        await postgres.RestartAsync();
+        await burst;
+
+        Assert.True(acceptedDuringOutage > 0 || burst.IsCompleted, "the poll role kept accepting votes while PostgreSQL was down");
+        Assert.True(cpuDuringOutage < 3.0, $"the worker used {cpuDuringOutage:F2} s of CPU in 10 s of outage: a busy spin");
+        Assert.Equal(load.Answers.Count, load.Count(HttpStatusCode.Accepted));
+        await WaitForResultsThroughAResultProcessAsync(env, pollId, load.ExpectedTallies(Options));
+        await Eventually.WaitAsync(async () => (await workerClient.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(10), "the worker ready again");
+        Console.WriteLine($"db-down: {load.Answers.Count} votes, {acceptedDuringOutage} accepted during the outage, worker CPU {cpuDuringOutage:F2} s in 10 s");
+    }
+
+    [Fact]
+    public async Task Redis_restarted_gracefully_during_a_burst_503s_then_recovers_and_counts_every_202()
+    {
+        await using var redis = await LocalRedis.StartAsync();
+        var settings = (await Settings.CreateAsync()) with { Redis = redis.ConnectionString };
+        var env = Environment(settings);
+        await using var poll = AppProcess.Start(["--role", "poll"], env);
+        await using var worker = AppProcess.Start(["--role", "worker,result"], env);
+        await Task.WhenAll(poll.WaitUntilReadyAsync(), worker.WaitUntilReadyAsync());
+        var pollId = await CreatePollAsync(poll.Address);
+
+        // Each voter votes once, so a vote "not confirmed" (503) may count or not, and nothing else varies.
+        var load = new VoteLoad();
+        var burst = load.RunAsync(poll.Address, pollId, Options, voters: 6000, maxVotesPerVoter: 1, concurrency: 8);
+        await Eventually.WaitAsync(() => load.Completed >= 1000, TimeSpan.FromSeconds(60), "the burst to be under way");
+        await redis.ShutdownAsync();
+        await Eventually.WaitAsync(() => load.Count(HttpStatusCode.ServiceUnavailable) > 0 || burst.IsCompleted, TimeSpan.FromSeconds(10), "503s while Redis is down");
+        await redis.RestartAsync();
+        await burst;
+
+        var accepted = load.Count(HttpStatusCode.Accepted);
+        var notConfirmed = load.Count(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(load.Answers.Count, accepted + notConfirmed);
+        Assert.True(notConfirmed > 0, "Redis was down for part of the burst: some votes must have been refused");
+        Assert.All(load.Answers, a => Assert.True(a.Took < TimeSpan.FromSeconds(5), $"a vote took {a.Took}: a hang"));
+        // Recovers on its own: a fresh vote is accepted again.
+        using var client = new HttpClient { BaseAddress = poll.Address };
+        await Eventually.WaitAsync(async () => (await Api.VoteAsync(client, pollId, "red", Api.NewVoter())).StatusCode == HttpStatusCode.Accepted,
+            TimeSpan.FromSeconds(20), "votes accepted again");
+        accepted++;
+
+        using var results = new HttpClient { BaseAddress = worker.Address };
+        var total = await Eventually.WaitAsync(async () => (await Api.ResultsAsync(results, pollId)).Total, t => t >= accepted, TimeSpan.FromSeconds(30), $"{accepted} votes counted");
+        // Give stragglers no chance to hide: the stream must be fully drained before the check.
+        var mux = await ConnectionMultiplexer.ConnectAsync(settings.Redis);
+        await using (mux)
+        {
+            await Eventually.WaitAsync(async () => (await mux.GetDatabase().StreamGroupInfoAsync(settings.StreamKey)).Single().Lag == 0
+                && (await mux.GetDatabase().StreamPendingAsync(settings.StreamKey, "workers")).PendingMessageCount == 0, TimeSpan.FromSeconds(30), "stream drained");
+        }
+        total = (await Api.ResultsAsync(results, pollId)).Total;
+        Assert.InRange(total, accepted, accepted + notConfirmed);
+        Console.WriteLine($"redis-restart: {accepted} accepted, {notConfirmed} not confirmed, {total} counted");
+    }
+
+    [Fact]
+    public async Task Redis_full_with_noeviction_turns_votes_into_503_and_loses_none_already_accepted()
+    {
+        await using var redis = await LocalRedis.StartAsync("--maxmemory 2500000");
+        var settings = (await Settings.CreateAsync()) with { Redis = redis.ConnectionString };
+        var env = Environment(settings);
+        await using var poll = AppProcess.Start(["--role", "poll,result"], env);
+        await poll.WaitUntilReadyAsync();
+        var pollId = await CreatePollAsync(poll.Address);
+        // The workers' group exists (they ran before) but no worker is reading: the stream only
+        // grows until Redis refuses writes.
+        await redis.CommandAsync($"XGROUP CREATE {settings.StreamKey} workers 0 MKSTREAM");
+        var load = new VoteLoad();
+        await load.RunAsync(poll.Address, pollId, Options, voters: 20000, maxVotesPerVoter: 1, concurrency: 16);
+        var accepted = load.Count(HttpStatusCode.Accepted);
+        var refused = load.Count(HttpStatusCode.ServiceUnavailable);
+        Assert.True(refused > 0, $"Redis never filled up: {load.Summary()}");
+        Assert.Equal(load.Answers.Count, accepted + refused);
+
+        await using var worker = AppProcess.Start(["--role", "worker"], env);
+        var expected = load.ExpectedTallies(Options);
+        await WaitForTalliesAsync(poll.Address, pollId, expected, TimeSpan.FromSeconds(60));
+        // Once drained and trimmed, Redis takes votes again.
+        using var client = new HttpClient { BaseAddress = poll.Address };
+        await Eventually.WaitAsync(async () => (await Api.VoteAsync(client, pollId, "red", Api.NewVoter())).StatusCode == HttpStatusCode.Accepted,
+            TimeSpan.FromSeconds(30), "votes accepted after the worker drained the stream");
+        Console.WriteLine($"redis-full: {accepted} accepted, {refused} refused with 503, all accepted counted");
+    }
+
+    private static async Task WaitForResultsThroughAResultProcessAsync(Dictionary<string, string> env, string pollId, long[] expected)
+    {
+        await using var result = AppProcess.Start(["--role", "result"], env);
+        await result.WaitUntilReadyAsync();
+        await WaitForTalliesAsync(result.Address, pollId, expected, TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>User plus system CPU time of a process, from /proc.</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks / 100.0;
+    }
+}
