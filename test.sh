@@ -25,8 +25,9 @@ command -v kubectl >/dev/null || log "kubectl is missing: the deployment checks 
 
 work=$(mktemp -d /tmp/voting-test.XXXXXX)
 chmod 755 "$work"
-redis_port=$(free_port 16379)
-pg_port=$(free_port 15432)
+# Random starting points: two test runs on one machine should not race for the same ports.
+redis_port=$(free_port $((20000 + RANDOM % 10000)))
+pg_port=$(free_port $((30000 + RANDOM % 10000)))
 cleanup() {
   stop_postgres "$work/postgres"
   stop_redis "$redis_port"
