@@ -58,6 +58,12 @@ public static class VotingCommandLine
             await error.WriteLineAsync($"voting: invalid setting: {string.Join("; ", e.Failures)}");
             return 1;
         }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Say it in one line: the port is taken (by another voting, say), not a crash.
+            await error.WriteLineAsync($"voting: {e.Message} Choose another with --urls or ASPNETCORE_URLS.");
+            return 1;
+        }
     }
 
     public static RootCommand Create()

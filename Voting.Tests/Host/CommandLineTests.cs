@@ -82,6 +82,31 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task Two_processes_migrating_one_fresh_database_at_once_both_succeed()
+    {
+        var database = await TestEnvironment.CreateDatabaseAsync(migrate: false);
+        var env = new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = database };
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => AppProcess.RunAsync(["migrate"], env)));
+        Assert.All(runs, r => Assert.True(r.ExitCode == 0, r.Output));
+        await using var data = Voting.Storage.StorageModule.CreateDataSource(database);
+        await using var count = data.CreateCommand("SELECT count(*) FROM \"VersionInfo\"");
+        Assert.Equal(1L, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_one_line_and_exit_1_not_a_crash()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var settings = await Settings.CreateAsync();
+        var (code, output) = await AppProcess.RunAsync(["--role", "result", "--urls", $"http://127.0.0.1:{port}"], settings.ToEnvironment());
+        Assert.Equal(1, code);
+        Assert.Contains("address already in use", output);
+        Assert.DoesNotContain("Unhandled exception", output);
+    }
+
+    [Fact]
     public async Task Migrate_twice_is_fine_and_polls_commands_work_end_to_end()
     {
         var database = await TestEnvironment.CreateDatabaseAsync(migrate: false);

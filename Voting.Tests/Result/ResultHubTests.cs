@@ -89,6 +89,28 @@ public sealed class ResultHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_the_listen_connection_is_lost_it_reconnects_and_rereads_every_watched_poll()
+    {
+        var pollId = await CreatePollAsync("x", "y");
+        var (hub, received) = await SubscribeAsync(_result.Address, pollId);
+        await using var _ = hub;
+        await Eventually.WaitAsync(() => !received.IsEmpty, TimeSpan.FromSeconds(5), "the snapshot");
+        var data = _result.Service<Npgsql.NpgsqlDataSource>();
+
+        // Cut the LISTEN session and store a vote at once: its NOTIFY is sent while nobody listens.
+        await using (var admin = await data.OpenConnectionAsync())
+        {
+            await using var kill = new Npgsql.NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND datname = current_database()", admin);
+            Assert.Equal(1L, await kill.ExecuteScalarAsync());
+        }
+        await _result.Service<VoteWriter>().WriteAsync([new VoteRow(pollId, Guid.NewGuid(), "x", DateTimeOffset.UtcNow, 1)], CancellationToken.None);
+        var pushed = await Eventually.WaitAsync(() => Task.FromResult(received.LastOrDefault()), r => r is { Total: 1 }, TimeSpan.FromSeconds(10),
+            "a push after the listener reconnected");
+        Assert.Equal(1, pushed!.Options[0].Votes);
+    }
+
+    [Fact]
     public async Task Subscribing_to_an_unknown_poll_fails_with_a_clear_hub_error_and_the_api_answers_404()
     {
         var hub = new HubConnectionBuilder().WithUrl(new Uri(_result.Address, "/hubs/results")).Build();

@@ -63,6 +63,27 @@ public sealed class WorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_carry_every_name_design_lists()
+    {
+        var poll = await Api.CreatePollAsync(_app.Client, "Q?", "A", "B");
+        var (hub, received) = await Voting.Tests.Result.ResultHubTests.SubscribeAsync(_app.Address, poll.Id);
+        await using var _ = hub;
+        await Api.VoteAsync(_app.Client, poll.Id, "a", Api.NewVoter());
+        await Api.VoteAsync(_app.Client, poll.Id, "nope", Api.NewVoter());
+        await Redis.StreamAddAsync(_settings.StreamKey, [new NameValueEntry("junk", "1")]);
+        await Eventually.WaitAsync(() => received.Any(r => r.Total == 1), TimeSpan.FromSeconds(10), "the vote pushed");
+        string[] names =
+        [
+            "voting_votes_accepted_total", "voting_votes_rejected_total{", "voting_stream_length", "voting_consumer_lag",
+            "voting_stream_pending", "voting_batch_size_bucket", "voting_batch_duration_seconds_bucket", "voting_votes_written_total",
+            "voting_dead_letters_total", "voting_result_pushes_total", "voting_viewers",
+        ];
+        var metrics = await Eventually.WaitAsync(() => _app.Client.GetStringAsync("/metrics"), m => names.All(m.Contains),
+            TimeSpan.FromSeconds(10), "every metric");
+        Assert.Contains("reason=\"unknown_option\"", metrics);
+    }
+
+    [Fact]
     public async Task Entries_a_dead_consumer_left_pending_are_claimed_and_counted_once()
     {
         var settings = await Settings.CreateAsync();
