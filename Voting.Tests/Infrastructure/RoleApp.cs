@@ -28,6 +28,12 @@ public sealed class RoleApp : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
+    public async Task<RoleApp> WaitUntilReadyAsync()
+    {
+        await Eventually.WaitAsync(async () => (await Client.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(20), $"{Address} to be ready");
+        return this;
+    }
+
     public static async Task<RoleApp> StartAsync(string roles, Settings settings, IDictionary<string, string?>? extra = null)
     {
         if (!RoleSet.TryParse(roles, out var set, out var error))

@@ -9,7 +9,7 @@ public sealed class AbuseTests
     private static async Task<(RoleApp App, string PollId)> StartAsync(Dictionary<string, string?> extra)
     {
         var app = await RoleApp.StartAsync("poll", await Settings.CreateAsync(), extra);
-        await Eventually.WaitAsync(async () => (await app.Client.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(20), "poll ready");
+        await app.WaitUntilReadyAsync();
         var poll = await Api.CreatePollAsync(app.Client, "Q?", "A", "B");
         return (app, poll.Id);
     }
@@ -152,7 +152,7 @@ public sealed class AbuseTests
     {
         var settings = await Settings.CreateAsync();
         await using var app = await RoleApp.StartAsync("poll", settings);
-        await Eventually.WaitAsync(async () => (await app.Client.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(20), "poll ready");
+        await app.WaitUntilReadyAsync();
         var poll = await Api.CreatePollAsync(app.Client, "Q?", "A", "B");
         using var response = await app.Client.PostAsync($"/polls/{poll.Id}", new FormUrlEncodedContent([new("optionId", "a")]));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

@@ -38,7 +38,7 @@ public sealed class BadInputTests : IAsyncLifetime
             ["Voting:RateLimits:PerVoterPerMinute"] = "0",
             ["Voting:RateLimits:PerAddressPerSecond"] = "0",
         });
-        await Eventually.WaitAsync(async () => (await _app.Client.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(20), "ready");
+        await _app.WaitUntilReadyAsync();
         _poll = await Api.CreatePollAsync(_app.Client, "Q?", "A", "B");
     }
 

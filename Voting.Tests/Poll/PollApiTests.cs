@@ -16,7 +16,7 @@ public sealed class PollApiTests : IAsyncLifetime
     {
         _settings = await Settings.CreateAsync();
         _poll = await RoleApp.StartAsync("poll", _settings);
-        await Eventually.WaitAsync(async () => (await _poll.Client.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(20), "poll role ready");
+        await _poll.WaitUntilReadyAsync();
     }
 
     public async Task DisposeAsync() => await _poll.DisposeAsync();
@@ -119,7 +119,7 @@ public sealed class PollApiTests : IAsyncLifetime
     public async Task A_poll_created_through_one_poll_process_is_votable_through_another_within_about_a_second()
     {
         await using var other = await RoleApp.StartAsync("poll", _settings, new Dictionary<string, string?> { ["Voting:CatalogRefreshMilliseconds"] = "1000" });
-        await Eventually.WaitAsync(async () => (await other.Client.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(20), "second poll process ready");
+        await other.WaitUntilReadyAsync();
         var poll = await Api.CreatePollAsync(Client, "Across processes?", "Yes", "No");
         var started = DateTime.UtcNow;
         await Eventually.WaitAsync(async () => (await Api.VoteAsync(other.Client, poll.Id, "yes")).StatusCode == HttpStatusCode.Accepted,

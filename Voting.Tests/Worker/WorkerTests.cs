@@ -14,7 +14,7 @@ public sealed class WorkerTests : IAsyncLifetime
     {
         _settings = await Settings.CreateAsync();
         _app = await RoleApp.StartAsync("poll,worker,result", _settings);
-        await Eventually.WaitAsync(async () => (await _app.Client.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(20), "roles ready");
+        await _app.WaitUntilReadyAsync();
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
