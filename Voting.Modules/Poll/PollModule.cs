@@ -23,6 +23,7 @@ public static class PollModule
         services.AddSingleton<PollCatalog>();
         services.AddSingleton<VoteService>();
         services.AddSingleton<AdminToken>();
+        services.AddSingleton<AdminSession>();
         services.AddHostedService<PollCatalogRefresher>();
 
         // Antiforgery tokens and cookies must verify on every poll replica and survive restarts, so
@@ -42,6 +43,7 @@ public static class PollModule
     {
         PollApi.Map(routes);
         VotePages.Map(routes);
+        AdminPages.Map(routes);
         return routes;
     }
 
