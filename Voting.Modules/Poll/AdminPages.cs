@@ -31,26 +31,26 @@ internal static class AdminPages
         admin.MapPost("/polls/{pollId}/close", Close);
     }
 
-    private static async Task<IResult> Home(HttpContext http, AdminSession session, AdminToken token, IAntiforgery antiforgery,
+    private static async Task<IResult> Home(HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery,
         PollCatalog catalog, PollStore store, NpgsqlDataSource dataSource)
     {
         if (!session.IsSignedIn(http))
         {
-            return SignInPage(http, token, antiforgery, error: null, StatusCodes.Status200OK);
+            return SignInPage(http, adminToken, antiforgery, error: null, StatusCodes.Status200OK);
         }
         var totals = await TotalsAsync(store, dataSource, http.RequestAborted);
         return Private(http, Page(Title, Dashboard(Tokens(http, antiforgery), catalog.All, totals, new CreateForm()), "admin.js", "admin"));
     }
 
-    private static IResult SignIn([FromForm(Name = "token")] string? candidate, HttpContext http, AdminSession session, AdminToken token, IAntiforgery antiforgery)
+    private static IResult SignIn([FromForm(Name = "token")] string? candidate, HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery)
     {
-        if (!token.IsConfigured)
+        if (!adminToken.IsConfigured)
         {
-            return SignInPage(http, token, antiforgery, null, StatusCodes.Status403Forbidden);
+            return SignInPage(http, adminToken, antiforgery, null, StatusCodes.Status403Forbidden);
         }
-        if (!token.Matches(candidate))
+        if (!adminToken.Matches(candidate))
         {
-            return SignInPage(http, token, antiforgery, "That token is not right.", StatusCodes.Status403Forbidden);
+            return SignInPage(http, adminToken, antiforgery, "That token is not right.", StatusCodes.Status403Forbidden);
         }
         session.SignIn(http);
         return SeeOther(http, "/admin");
@@ -64,12 +64,12 @@ internal static class AdminPages
     }
 
     private static async Task<IResult> Create([FromForm(Name = "question")] string? question, [FromForm(Name = "options")] string? options,
-        HttpContext http, AdminSession session, AdminToken token, IAntiforgery antiforgery,
+        HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery,
         PollCatalog catalog, PollStore store, NpgsqlDataSource dataSource, TimeProvider time)
     {
         if (!session.IsSignedIn(http))
         {
-            return SignInPage(http, token, antiforgery, "Sign in to manage polls.", StatusCodes.Status401Unauthorized);
+            return SignInPage(http, adminToken, antiforgery, "Sign in to manage polls.", StatusCodes.Status401Unauthorized);
         }
         var labels = SplitLines(options);
         var errors = NewPoll.Validate(null, question, labels);
@@ -83,7 +83,7 @@ internal static class AdminPages
         return SeeOther(http, $"/admin/polls/{Uri.EscapeDataString(created!.Id)}");
     }
 
-    private static async Task<IResult> Show(string pollId, HttpContext http, AdminSession session, AdminToken token, IAntiforgery antiforgery,
+    private static async Task<IResult> Show(string pollId, HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery,
         PollCatalog catalog, PollStore store, NpgsqlDataSource dataSource, IOptions<PollSettings> settings)
     {
         if (!session.IsSignedIn(http))
@@ -100,11 +100,11 @@ internal static class AdminPages
     }
 
     private static async Task<IResult> Close(string pollId, IFormCollection form, HttpContext http, AdminSession session,
-        AdminToken token, IAntiforgery antiforgery, PollCatalog catalog, PollStore store, TimeProvider time)
+        AdminToken adminToken, IAntiforgery antiforgery, PollCatalog catalog, PollStore store, TimeProvider time)
     {
         if (!session.IsSignedIn(http))
         {
-            return SignInPage(http, token, antiforgery, "Sign in to manage polls.", StatusCodes.Status401Unauthorized);
+            return SignInPage(http, adminToken, antiforgery, "Sign in to manage polls.", StatusCodes.Status401Unauthorized);
         }
         if (!Ids.IsValid(pollId) || await store.CloseAsync(pollId, time.GetUtcNow(), http.RequestAborted) is not { } poll)
         {
@@ -138,11 +138,11 @@ internal static class AdminPages
     private static string Hidden(AntiforgeryTokenSet tokens) =>
         $"""<input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">""";
 
-    private static IResult SignInPage(HttpContext http, AdminToken token, IAntiforgery antiforgery, string? error, int status)
+    private static IResult SignInPage(HttpContext http, AdminToken adminToken, IAntiforgery antiforgery, string? error, int status)
     {
         var tokens = Tokens(http, antiforgery);
         var body = new StringBuilder("""<section class="admin narrow"><h1>Poll management</h1>""");
-        if (!token.IsConfigured)
+        if (!adminToken.IsConfigured)
         {
             body.Append("""<p class="notice error" role="alert">Poll management is switched off: set <code>Voting__AdminToken</code> to turn it on.</p></section>""");
             return Private(http, Page(Title, body.ToString(), bodyClass: "admin"), status);
