@@ -182,7 +182,7 @@ internal static class AdminPages
             {Field(form.Error("question"), "question", """<label for="question">Question</label>""",
                 $"""<input id="question" name="question" maxlength="{NewPoll.MaxQuestionLength}" required value="{E(form.Question)}"{Invalid(form.Error("question"), "question")}>""")}
             {Field(form.Error("options"), "options", $"""<label for="options">Options <span class="hint">one per line, {NewPoll.MinOptions} to {NewPoll.MaxOptions}</span></label>""",
-                $"""<textarea id="options" name="options" rows="4" required{Invalid(form.Error("options"), "options")}>{E(form.Options)}</textarea>""")}
+                $"""<textarea id="options" name="options" rows="4" required placeholder="Yes&#10;No"{Invalid(form.Error("options"), "options")}>{E(form.Options)}</textarea>""")}
             <button type="submit" class="primary">Create poll</button>
             </form></section>
             <section aria-labelledby="all-polls"><h2 id="all-polls">Polls</h2>
@@ -202,7 +202,8 @@ internal static class AdminPages
             {
                 body.Append($"""
                     <li data-poll-id="{E(poll.Id)}"><a class="poll-link" href="/admin/polls/{E(poll.Id)}">{E(poll.Question)}</a>
-                    <p class="meta">{Votes(Count(totals, poll.Id))} {State(poll)}</p></li>
+                    <p class="meta">{Votes(Count(totals, poll.Id))} {State(poll)}</p>
+                    <p class="links small"><a href="/polls/{E(poll.Id)}">Vote page</a> <a href="/results/{E(poll.Id)}">Results</a> <a href="/results/{E(poll.Id)}/present">Presenter view</a></p></li>
                     """);
             }
             body.Append("</ul>");
