@@ -1,4 +1,4 @@
-using System.Reflection;
+using System.Diagnostics;
 using Microsoft.Playwright;
 using Voting.Tests.Infrastructure;
 
@@ -31,7 +31,8 @@ public class Chromium : IAsyncLifetime
             Headless = true,
             Args = Flags,
         });
-        var playwrightVersion = typeof(IPlaywright).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0];
+        // The package's assembly version is 1.0.0.0; its file version carries the release.
+        var playwrightVersion = FileVersionInfo.GetVersionInfo(typeof(IPlaywright).Assembly.Location).FileVersion?.Split('+')[0];
         Versions = $"Chromium {Browser.Version}, Microsoft.Playwright {playwrightVersion}";
         Directory.CreateDirectory(TestEnvironment.Artifacts);
         await File.WriteAllTextAsync(Path.Combine(TestEnvironment.Artifacts, "browser-versions.txt"), Versions + Environment.NewLine);
