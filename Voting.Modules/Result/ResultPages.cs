@@ -74,11 +74,14 @@ internal static class ResultPages
         <aside class="join" aria-label="How to vote">
         <p class="join-title">Vote on your phone</p>
         <img class="qr" data-qr src="{ShareLink.QrDataUri(voteUrl)}" alt="QR code of {E(voteUrl)}" width="280" height="280">
-        <p class="vote-url" data-vote-url>{E(voteUrl)}</p>
+        <p class="vote-url" data-vote-url>{BreakablePath(voteUrl)}</p>
         <button type="button" class="fullscreen" data-fullscreen hidden>Full screen</button>
         </aside>
         </section>
         """;
+
+    /// <summary>A long address wraps before its path rather than in the middle of a word.</summary>
+    private static string BreakablePath(string url) => E(url).Replace("/polls/", "/<wbr>polls/<wbr>", StringComparison.Ordinal);
 
     private static string Chart(PollResults snapshot)
     {

@@ -49,7 +49,7 @@ public class Chromium : IAsyncLifetime
 }
 
 /// <summary>Chromium plus every role in one process on a real port, with its own database and stream.</summary>
-public sealed class Site : Chromium
+public class Site : Chromium
 {
     public RoleApp App { get; private set; } = null!;
 
@@ -67,7 +67,7 @@ public sealed class Site : Chromium
     {
         var startBrowser = base.InitializeAsync();
         var port = AppProcess.FreePort();
-        PublicUrl = $"http://localhost:{port}";
+        PublicUrl = PublicUrlFor(port);
         App = await RoleApp.StartAsync("poll,worker,result", await Settings.CreateAsync(), new Dictionary<string, string?>
         {
             ["urls"] = $"http://127.0.0.1:{port}",
@@ -87,4 +87,6 @@ public sealed class Site : Chromium
     }
 
     public string Url(string path) => new Uri(Address, path).ToString();
+
+    protected virtual string PublicUrlFor(int port) => $"http://localhost:{port}";
 }

@@ -11,7 +11,7 @@ namespace Voting.Tests.Browser;
 /// Every page at a 320 px phone, a 360 px phone, a laptop and a projector: nothing may stick out
 /// sideways, and the screenshots (for the README) land in <c>$VOTING_ARTIFACTS/screenshots</c>.
 /// </summary>
-public sealed class PageGalleryTests(Site site, ITestOutputHelper output) : IClassFixture<Site>
+public sealed class PageGalleryTests(GallerySite site, ITestOutputHelper output) : IClassFixture<GallerySite>
 {
     private static readonly (string Name, int Width, int Height)[] Screens =
     [
@@ -110,4 +110,10 @@ public sealed class PageGalleryTests(Site site, ITestOutputHelper output) : ICla
         }
         await Eventually.WaitAsync(async () => (await Api.ResultsAsync(site.Client, poll.Id)).Total == total, TimeSpan.FromSeconds(10), "the votes to be counted");
     }
+}
+
+/// <summary>The site as the README shows it: share links and QR codes name a public address.</summary>
+public sealed class GallerySite : Site
+{
+    protected override string PublicUrlFor(int port) => "https://vote.example.org";
 }
