@@ -43,6 +43,7 @@ public sealed class PageGalleryTests(GallerySite site, ITestOutputHelper output)
                 await Screenshots.SaveAsync(page, $"vote-{name}");
             }
             await ShowAsync(page, $"/results/{poll.Id}", $"results-{name}", save, live: true);
+            await ShowAsync(page, $"/results/{poll.Id}/present", $"presenter-{name}", save, live: true, fullPage: true);
 
             await SignInAsync(page);
             await ShowAsync(page, "/admin", $"admin-{name}", save);
