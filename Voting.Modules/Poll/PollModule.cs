@@ -23,6 +23,7 @@ public static class PollModule
         services.AddSingleton<PollCatalog>();
         services.AddSingleton<VoteService>();
         services.AddSingleton<AdminToken>();
+        services.AddSingleton<AdminSession>();
         services.AddHostedService<PollCatalogRefresher>();
         services.AddVoteRateLimits(configuration);
         RequireAdminTokenInProduction(configuration);
@@ -58,6 +59,7 @@ public static class PollModule
     {
         PollApi.Map(routes);
         VotePages.Map(routes);
+        AdminPages.Map(routes);
         return routes;
     }
 

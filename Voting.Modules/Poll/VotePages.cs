@@ -38,11 +38,12 @@ internal static class VotePages
             {
                 body.Append($"""
                     <li data-poll-id="{E(poll.Id)}"><a class="poll-link" href="/polls/{E(poll.Id)}">{E(poll.Question)}</a>
-                    <a class="secondary" href="/results/{E(poll.Id)}">Results</a></li>
+                    <p class="links"><a class="secondary" href="/polls/{E(poll.Id)}">Vote</a> <a class="secondary" href="/results/{E(poll.Id)}">Results</a></p></li>
                     """);
             }
             body.Append("</ul>");
         }
+        body.Append("""<p class="muted organise"><a href="/admin">Poll management</a></p>""");
         return Respond(Page("Open polls", body.ToString()));
     }
 
@@ -115,7 +116,7 @@ internal static class VotePages
         body.Append($"""
             </fieldset></form>
             <p class="status" role="status" aria-live="polite" data-vote-status></p>
-            <p><a class="secondary" href="/results/{E(poll.Id)}">See the results</a></p></section>
+            <p class="links"><a class="secondary" href="/results/{E(poll.Id)}" data-results-link>See the results</a></p></section>
             """);
         return body.ToString();
     }
@@ -125,7 +126,7 @@ internal static class VotePages
         <h1>Your vote is in</h1>
         <p class="question">{E(poll.Question)}</p>
         <p class="choice">You voted <strong data-voted-option-id="{E(option.Id)}">{E(option.Label)}</strong>. You can change it any time.</p>
-        <p><a class="button" href="/results/{E(poll.Id)}">See the results</a> <a class="secondary" href="/polls/{E(poll.Id)}">Change my vote</a></p>
+        <p class="links"><a class="button" href="/results/{E(poll.Id)}">See the results</a> <a class="secondary" href="/polls/{E(poll.Id)}">Change my vote</a></p>
         </section>
         """;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Voting.Storage;
 using Voting.Web;
@@ -11,13 +12,14 @@ using static Voting.Web.Html;
 
 namespace Voting.Result;
 
-/// <summary>The results API and the live results page.</summary>
+/// <summary>The results API, the live results page and the presenter view.</summary>
 internal static class ResultPages
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/results/{pollId}", Api);
         routes.MapGet("/results/{pollId}", Page);
+        routes.MapGet("/results/{pollId}/present", Present);
     }
 
     private static async Task<Results<Ok<PollResults>, ProblemHttpResult>> Api(string pollId, ResultStore results, NpgsqlDataSource dataSource, HttpContext http)
@@ -29,23 +31,62 @@ internal static class ResultPages
     private static async Task<IResult> Page(string pollId, ResultStore results, NpgsqlDataSource dataSource, HttpContext http)
     {
         var snapshot = await ReadAsync(pollId, results, dataSource, http.RequestAborted);
+        return snapshot is null ? NotFound() : Respond(Html.Page(snapshot.Question, Render(snapshot), "results.js"));
+    }
+
+    /// <summary>
+    /// Full screen for a projector: the live chart and a QR code of the vote page. The vote page
+    /// belongs to the poll role, which may live on another host: <c>Voting:PublicUrl</c> says where.
+    /// </summary>
+    private static async Task<IResult> Present(string pollId, ResultStore results, NpgsqlDataSource dataSource, IConfiguration configuration, HttpContext http)
+    {
+        var snapshot = await ReadAsync(pollId, results, dataSource, http.RequestAborted);
         if (snapshot is null)
         {
-            return Respond(Html.Page("No such poll", """<h1>No such poll</h1><p>This poll does not exist. <a href="/">See the open polls</a>.</p>"""), 404);
+            return NotFound();
         }
-        return Respond(Html.Page(snapshot.Question, Render(snapshot), "results.js"));
+        var voteUrl = ShareLink.VoteUrl(configuration["Voting:PublicUrl"], http.Request, snapshot.PollId);
+        return Respond(Html.Page(snapshot.Question, RenderPresenter(snapshot, voteUrl), "results.js", bodyClass: "present"));
     }
 
     private static async Task<PollResults?> ReadAsync(string pollId, ResultStore results, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
         Ids.IsValid(pollId) ? await Transient.RetryOnceAsync(dataSource, ct => results.ReadAsync(pollId, ct), cancellationToken) : null;
 
+    private static IResult NotFound() =>
+        Respond(Html.Page("No such poll", """<h1>No such poll</h1><p>This poll does not exist. <a href="/">See the open polls</a>.</p>"""), 404);
+
     /// <summary>Counts are in the HTML the server sends, so the page is right before any script runs.</summary>
-    internal static string Render(PollResults snapshot)
+    internal static string Render(PollResults snapshot) => $"""
+        <section class="results" data-poll-id="{E(snapshot.PollId)}" data-hub="/hubs/results">
+        <h1 class="question">{E(snapshot.Question)}</h1>
+        {Chart(snapshot)}
+        <p class="links"><a class="button" href="/polls/{E(snapshot.PollId)}">Vote</a>
+        <a class="secondary" href="/results/{E(snapshot.PollId)}/present">Presenter view</a></p>
+        </section>
+        """;
+
+    internal static string RenderPresenter(PollResults snapshot, string voteUrl) => $"""
+        <section class="results presenter" data-poll-id="{E(snapshot.PollId)}" data-hub="/hubs/results">
+        <div class="stage">
+        <h1 class="question">{E(snapshot.Question)}</h1>
+        {Chart(snapshot)}
+        </div>
+        <aside class="join" aria-label="How to vote">
+        <p class="join-title">Vote on your phone</p>
+        <img class="qr" data-qr src="{ShareLink.QrDataUri(voteUrl)}" alt="QR code of {E(voteUrl)}" width="280" height="280">
+        <p class="vote-url" data-vote-url>{BreakablePath(voteUrl)}</p>
+        <button type="button" class="fullscreen" data-fullscreen hidden>Full screen</button>
+        </aside>
+        </section>
+        """;
+
+    /// <summary>A long address wraps before its path rather than in the middle of a word.</summary>
+    private static string BreakablePath(string url) => E(url).Replace("/polls/", "/<wbr>polls/<wbr>", StringComparison.Ordinal);
+
+    private static string Chart(PollResults snapshot)
     {
         var body = new StringBuilder();
         body.Append($"""
-            <section class="results" data-poll-id="{E(snapshot.PollId)}" data-hub="/hubs/results">
-            <h1 class="question">{E(snapshot.Question)}</h1>
             <p class="notice closed" data-closed {(snapshot.Closed ? "" : "hidden")}>This poll is closed.</p>
             <ol class="bars">
             """);
@@ -55,18 +96,16 @@ internal static class ResultPages
             body.Append($"""
                 <li class="bar-row" data-option-id="{E(option.Id)}">
                 <span class="label">{E(option.Label)}</span>
-                <span class="figures"><span class="count" data-votes="{option.Votes}">{option.Votes}</span> · <span class="percent">{percent}%</span></span>
+                <span class="figures"><span class="count" data-votes="{option.Votes}">{option.Votes}</span> <span class="percent">{percent}%</span></span>
                 <span class="bar" aria-hidden="true"><span class="fill" data-percent="{percent}"></span></span>
                 </li>
                 """);
         }
         body.Append($"""
             </ol>
-            <p class="total">Total: <strong data-total="{snapshot.Total}">{snapshot.Total}</strong> votes</p>
-            <p class="connection" data-connection role="status" aria-live="polite">Live</p>
+            <p class="summary"><span class="total"><strong data-total="{snapshot.Total}">{snapshot.Total}</strong> <span data-total-unit>{(snapshot.Total == 1 ? "vote" : "votes")}</span></span>
+            <span class="connection" data-connection data-state="connecting" role="status" hidden>Connecting…</span></p>
             <p class="sr-only" aria-live="polite" data-announce></p>
-            <p><a class="secondary" href="/polls/{E(snapshot.PollId)}">Vote</a></p>
-            </section>
             """);
         return body.ToString();
     }

@@ -26,7 +26,7 @@ public static class Html
             </head>
             <body class="{E(bodyClass)}">
             <a class="skip" href="#main">Skip to content</a>
-            <header class="bar"><a class="brand" href="/">Voting</a></header>
+            <header class="site-bar"><a class="brand" href="/">Voting</a></header>
             <main id="main">
             {body}
             </main>

@@ -31,7 +31,10 @@
       }
       let detail = "";
       try { detail = (await response.json()).detail || ""; } catch { /* not JSON */ }
-      status.textContent = response.status === 409 ? "This poll is closed."
+      if (response.status === 409) {
+        for (const b of form.querySelectorAll("button[data-option-id]")) b.disabled = true;
+      }
+      status.textContent = response.status === 409 ? "This poll is closed: it takes no more votes."
         : response.status === 429 ? "Too many votes at once; wait a moment and try again."
         : response.status === 503 ? "We could not confirm your vote; please try again."
         : detail || `Your vote was not taken (${response.status}).`;
