@@ -24,7 +24,7 @@ internal static class AdminPages
     {
         var admin = routes.MapGroup("/admin");
         admin.MapGet("/", Home);
-        admin.MapPost("/sign-in", SignIn);
+        admin.MapPost("/sign-in", SignIn).WithMetadata(new SignInRateLimitedAttribute());
         admin.MapPost("/sign-out", SignOut);
         admin.MapPost("/polls", Create);
         admin.MapGet("/polls/{pollId}", Show);

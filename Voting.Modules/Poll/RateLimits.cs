@@ -31,6 +31,13 @@ public sealed class RateLimitSettings
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
 public sealed class VoteRateLimitedAttribute : Attribute;
 
+/// <summary>Marks the admin sign-in: a few guesses a minute per address, whatever the vote limits.</summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
+public sealed class SignInRateLimitedAttribute : Attribute
+{
+    public const int PerAddressPerMinute = 10;
+}
+
 public static class RateLimits
 {
     public static IServiceCollection AddVoteRateLimits(this IServiceCollection services, IConfiguration configuration)
@@ -42,7 +49,7 @@ public static class RateLimits
         }
         services.AddRateLimiter(options =>
         {
-            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(PerVoter(settings), PerAddress(settings));
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(PerVoter(settings), PerAddress(settings), SignIns());
             options.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
@@ -53,7 +60,7 @@ public static class RateLimits
                 await problems.WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = http,
-                    ProblemDetails = { Status = 429, Detail = $"Too many votes; try again in {retryAfter} s." },
+                    ProblemDetails = { Status = 429, Detail = $"Too many requests; try again in {retryAfter} s." },
                 });
             };
         });
@@ -62,6 +69,17 @@ public static class RateLimits
 
     private static bool IsVote(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<VoteRateLimitedAttribute>() is not null;
+
+    private static PartitionedRateLimiter<HttpContext> SignIns() =>
+        PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            context.GetEndpoint()?.Metadata.GetMetadata<SignInRateLimitedAttribute>() is null
+                ? RateLimitPartition.GetNoLimiter(string.Empty)
+                : RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = SignInRateLimitedAttribute.PerAddressPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
 
     private static PartitionedRateLimiter<HttpContext> PerVoter(RateLimitSettings settings) =>
         PartitionedRateLimiter.Create<HttpContext, string>(context =>

@@ -112,6 +112,21 @@ public sealed class AbuseTests
     }
 
     [Fact]
+    public async Task Admin_sign_in_allows_a_few_guesses_a_minute_per_address_then_429()
+    {
+        var (app, _) = await StartAsync(new() { ["Voting:RateLimits:PerAddressPerSecond"] = "0" });
+        await using var _ = app;
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            using var response = await app.Client.PostAsync("/admin/sign-in", new FormUrlEncodedContent([new("token", "guess-" + i)]));
+            statuses.Add(response.StatusCode);
+        }
+        Assert.All(statuses.Take(10), s => Assert.NotEqual(HttpStatusCode.TooManyRequests, s));
+        Assert.Equal([HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses.Skip(10));
+    }
+
+    [Fact]
     public async Task Cookies_are_secure_when_the_request_is_https()
     {
         var (app, poll) = await StartAsync(new() { ["Voting:TrustedProxies"] = "127.0.0.1" });
