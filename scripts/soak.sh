@@ -40,8 +40,14 @@ for role in poll worker result; do
 done
 
 rss() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$1/status"; }
-echo "t(s)  poll MB  worker MB  result MB"
-( for t in $(seq 0 10 "$duration"); do echo "$t  $(rss "$pid_poll")  $(rss "$pid_worker")  $(rss "$pid_result")"; sleep 10; done ) &
+# The managed heap after the last collection, from the runtime's own metrics: a leak of objects
+# shows here as a climb, while RSS also moves with how much the GC chooses to keep committed.
+heap() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^dotnet_gc_last_collection_heap_size_bytes/ {s += $NF} END {printf "%.1f", s / 1048576}'; }
+echo "t(s)  RSS MB: poll worker result   managed heap MB: poll worker result"
+( for t in $(seq 0 10 "$duration"); do
+    echo "$t  $(rss "$pid_poll") $(rss "$pid_worker") $(rss "$pid_result")   $(heap "${port[poll]}") $(heap "${port[worker]}") $(heap "${port[result]}")"
+    sleep 10
+  done ) &
 sampler=$!
 hey -z "${duration}s" -c "$workers" -q $((rate / workers)) -m POST -T application/json -d '{"optionId":"a"}' \
   "http://127.0.0.1:${port[poll]}/api/polls/soak/votes" > "$work/hey.txt"
