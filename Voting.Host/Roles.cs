@@ -61,7 +61,6 @@ public static class Roles
         if (roles.Has(Role.Result))
         {
             services.AddResult(builder.Configuration);
-            health.AddCheck<ListenerHealthCheck>("result-listener");
         }
         if (roles.Has(Role.Poll) || roles.Has(Role.Worker))
         {
