@@ -55,7 +55,8 @@ internal static class StreamLoad
         var db = redis.GetDatabase();
         RedisKey stream = args.Get("stream", "votes");
         var group = args.Get("group", "workers");
-        var lastId = args["last-id"];
+        // Either the last entry preloaded, or (when the preload runs alongside) how many entries to wait for.
+        var lastId = args.Get("last-id", "");
         var count = args.Int("count", 0);
         var timeout = TimeSpan.FromSeconds(args.Int("timeout", 300));
 
@@ -69,7 +70,8 @@ internal static class StreamLoad
             {
                 started = now;
             }
-            if (info.LastDeliveredId == lastId && info.PendingMessageCount == 0)
+            var allRead = lastId.Length > 0 ? info.LastDeliveredId == lastId : info.EntriesRead >= count;
+            if (allRead && info.PendingMessageCount == 0)
             {
                 break;
             }
@@ -88,7 +90,9 @@ internal static class StreamLoad
         await using var sum = new NpgsqlCommand("SELECT coalesce(sum(votes), 0)::bigint FROM tallies WHERE poll_id = $1", connection);
         sum.Parameters.Add(new NpgsqlParameter { Value = args["poll"] });
         var counted = (long)(await sum.ExecuteScalarAsync())!;
-        var expected = long.Parse(args["expected"], System.Globalization.CultureInfo.InvariantCulture);
+        var expected = args.Get("expected", "") is { Length: > 0 } given
+            ? long.Parse(given, System.Globalization.CultureInfo.InvariantCulture)
+            : VoteSet.Generate(count, args.Int("option-count", 4), args.Int("seed", 42)).DistinctVoters;
         Report.Result(("ok", counted == expected), ("seconds", seconds), ("entries", count), ("per_second", count / Math.Max(seconds, 1e-6)),
             ("counted", counted), ("expected", expected));
         return counted == expected ? 0 : 1;
