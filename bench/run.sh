@@ -103,22 +103,40 @@ export ASPNETCORE_ENVIRONMENT=Production Voting__RateLimits__PerVoterPerMinute=0
 export Logging__LogLevel__Default=Warning
 "$app_dir/voting" migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; die "migration failed"; }
 
-declare -A role_port=([poll]=$(free_port 18080))
-role_port[result]=$(free_port $((role_port[poll] + 1)))
-role_port[worker]=$(free_port $((role_port[result] + 1)))
-bare_port=$(free_port $((role_port[worker] + 1)))
+declare -A role_port=()
+# A free port at each start, not one chosen at the beginning: other processes on a shared machine
+# take ports meanwhile. Each process is listening before the next port is taken.
+take_port() { free_port 18081; }
 
 start_role() {
-  local role=$1
-  ASPNETCORE_URLS="http://127.0.0.1:${role_port[$role]}" "$app_dir/voting" --role "$role" >>"$work/$role.log" 2>&1 &
+  local role=$1 log="$work/$1.log"
+  role_port[$role]=$(take_port)
+  : >"$log"
+  ASPNETCORE_URLS="http://127.0.0.1:${role_port[$role]}" "$app_dir/voting" --role "$role" >>"$log" 2>&1 &
   role_pid[$role]=$!
   echo "${role_pid[$role]}" >"$work/pids/$role"
   local deadline=$((SECONDS + 60))
-  until curl -sf "http://127.0.0.1:${role_port[$role]}/readyz" >/dev/null 2>&1; do
-    kill -0 "${role_pid[$role]}" 2>/dev/null || { cat "$work/$role.log" >&2; die "the $role role exited"; }
-    [ $SECONDS -lt $deadline ] || die "the $role role was not ready within 60 s; see $work/$role.log"
+  # Ready means our process listens on its port (not some other process that took it) and answers /readyz.
+  until grep -q "Now listening on: http://127.0.0.1:${role_port[$role]}" "$log" \
+      && curl -sf "http://127.0.0.1:${role_port[$role]}/readyz" >/dev/null 2>&1; do
+    kill -0 "${role_pid[$role]}" 2>/dev/null || { tail -n 20 "$log" >&2; die "the $role role exited"; }
+    [ $SECONDS -lt $deadline ] || { tail -n 20 "$log" >&2; die "the $role role was not ready within 60 s"; }
     sleep 0.2
   done
+}
+
+# Waits for a background measurement while the roles it needs stay alive.
+wait_alive() { # PID ROLE…
+  local pid=$1; shift
+  while kill -0 "$pid" 2>/dev/null; do
+    for role in "$@"; do
+      if ! kill -0 "${role_pid[$role]:-0}" 2>/dev/null; then
+        kill "$pid" 2>/dev/null; tail -n 20 "$work/$role.log" >&2; die "the $role role exited during the measurement"
+      fi
+    done
+    sleep 0.5
+  done
+  wait "$pid"
 }
 
 # Peak RSS: every role's VmRSS every 200 ms, with a timestamp, to take maxima per measurement.
@@ -155,10 +173,14 @@ disturbed=()
 log "1. Poll: wrk -t2 -c$WRK_CONNECTIONS -d${POLL_SECONDS}s, every request a new voter; alternating with a bare XADD endpoint"
 options=$(create_poll p1)
 export BENCH_OPTION=${options%%,*}
-BENCH_NAME=bare DOTNET_gcServer=1 "$bench_exe" bare --urls "http://127.0.0.1:$bare_port" --redis "$redis_conn" >"$work/bare.log" 2>&1 &
+bare_port=$(take_port)
+DOTNET_gcServer=1 "$bench_exe" bare --urls "http://127.0.0.1:$bare_port" --redis "$redis_conn" >"$work/bare.log" 2>&1 &
 bare_pid=$!
 echo "$bare_pid" >"$work/pids/bare"
-until curl -sf "http://127.0.0.1:$bare_port/healthz" >/dev/null 2>&1; do sleep 0.2; done
+until curl -sf "http://127.0.0.1:$bare_port/healthz" >/dev/null 2>&1; do
+  kill -0 "$bare_pid" 2>/dev/null || { cat "$work/bare.log" >&2; die "the bare endpoint exited"; }
+  sleep 0.2
+done
 app_url="http://127.0.0.1:${role_port[poll]}/api/polls/p1/votes"
 bare_url="http://127.0.0.1:$bare_port/api/polls/p1/votes"
 wrk_vote() { wrk -t2 -c$WRK_CONNECTIONS -d"$2"s -s "$root/bench/wrk/vote.lua" "$1" 2>&1; }
@@ -192,7 +214,7 @@ for i in $(seq "$RUNS"); do
     --expected "$(field "$pre" expected)" --count "$WORKER_COUNT" >"$work/drain.out" &
   drain_pid=$!
   start_role worker
-  wait "$drain_pid" || { cat "$work/drain.out" >&2; die "the worker did not drain the stream correctly"; }
+  wait_alive "$drain_pid" worker || { cat "$work/drain.out" >&2; die "the worker did not drain the stream correctly"; }
   r=$(cat "$work/drain.out")
   stop_role worker
   echo "  worker run $i: $(field "$r" per_second) votes/s ($(field "$r" seconds) s; tallies $(field "$r" counted) of $(field "$r" expected))" >&2
@@ -205,19 +227,20 @@ done
 # Two worker replicas, both started and warm before the votes arrive (a cold start would eat the
 # measurement), drained together: how the role scales while the database has cores to spare.
 start_role worker
-ASPNETCORE_URLS="http://127.0.0.1:$(free_port $((bare_port + 1)))" "$app_dir/voting" --role worker >>"$work/worker2.log" 2>&1 &
+ASPNETCORE_URLS="http://127.0.0.1:$(take_port)" "$app_dir/voting" --role worker >>"$work/worker2.log" 2>&1 &
 worker2_pid=$!
 echo "$worker2_pid" >"$work/pids/worker2"
+role_pid[worker2]=$worker2_pid
 sleep 3
 options=$(create_poll w2x)
 "$bench_exe" drain --redis "$redis_conn" --postgres "$pg_conn" --poll w2x --count "$WORKER_COUNT" --seed 99 >"$work/drain.out" &
 drain_pid=$!
 "$bench_exe" preload --redis "$redis_conn" --poll w2x --options "$options" --count "$WORKER_COUNT" --seed 99 >/dev/null
-wait "$drain_pid" || { cat "$work/drain.out" >&2; die "two workers did not drain the stream correctly"; }
+wait_alive "$drain_pid" worker worker2 || { cat "$work/drain.out" >&2; die "two workers did not drain the stream correctly"; }
 r=$(cat "$work/drain.out")
 two_workers_rps=$(field "$r" per_second)
 echo "  two workers (preload running alongside): $two_workers_rps votes/s" >&2
-kill -TERM "$worker2_pid"; wait "$worker2_pid" 2>/dev/null || true; rm -f "$work/pids/worker2"
+stop_role worker2
 stop_role worker
 worker_to=$(now_ms)
 redis-cli -p "$redis_port" unlink votes >/dev/null
