@@ -14,7 +14,6 @@ internal static class UpsertLoop
         CREATE TABLE IF NOT EXISTS bench_votes (
           poll_id varchar(64) NOT NULL, voter_id uuid NOT NULL, option_id varchar(64) NOT NULL,
           cast_at timestamptz NOT NULL, version bigint NOT NULL, PRIMARY KEY (poll_id, voter_id));
-        TRUNCATE bench_votes;
         """;
 
     private const string Upsert = """
@@ -33,6 +32,8 @@ internal static class UpsertLoop
         var count = args.Int("count", 200_000);
         var batchSize = args.Int("batch", 1000);
         var connections = args.Int("connections", 2);
+        // Each run its own poll id, as the worker's runs have: new rows, in a table that grows like votes.
+        var poll = args.Get("poll", "bench");
         string[] options = ["alpha", "beta", "gamma", "delta"];
         var set = VoteSet.Generate(count, options.Length, args.Int("seed", 42));
         var batches = new List<Batch>();
@@ -47,7 +48,7 @@ internal static class UpsertLoop
             }
             var rows = latest.Values.ToArray();
             batches.Add(new Batch(
-                rows.Select(_ => "bench").ToArray(),
+                rows.Select(_ => poll).ToArray(),
                 rows.Select(i => set.Voters[i]).ToArray(),
                 rows.Select(i => options[set.Options[i]]).ToArray(),
                 rows.Select(_ => now).ToArray(),
