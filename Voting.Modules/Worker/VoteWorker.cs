@@ -42,6 +42,11 @@ internal sealed class VoteWorker(
         var nextClaim = DateTime.UtcNow;
         var nextHousekeeping = DateTime.UtcNow;
         var nextConsumerCleanup = DateTime.UtcNow.AddSeconds(30);
+        // While a full batch is being written, the next one is read and written beside it on a second
+        // connection: a worker otherwise spends most of its time waiting for one upsert at a time.
+        // Two at most; each is acknowledged only after its own commit. Several workers already write
+        // at once, so the invariants hold (versions decide, triggers move tallies, batches are sorted).
+        Task<int>? inFlight = null;
 
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -53,6 +58,13 @@ internal sealed class VoteWorker(
                     groupReady = true;
                 }
                 var now = DateTime.UtcNow;
+                if (inFlight is not null && (readOwnPending || now >= nextHousekeeping || now >= nextClaim))
+                {
+                    // Pending re-reads, claims and trimming see every started batch finished.
+                    var finished = inFlight;
+                    inFlight = null;
+                    await finished;
+                }
                 if (now >= nextHousekeeping)
                 {
                     nextHousekeeping = now + HousekeepingEvery;
@@ -77,7 +89,22 @@ internal sealed class VoteWorker(
                 }
                 else
                 {
-                    handled = await ProcessAsync(await stream.ReadAsync(Consumer, _settings.BatchSize, pending: false));
+                    var entries = await stream.ReadAsync(Consumer, _settings.BatchSize, pending: false);
+                    var previous = inFlight;
+                    // Tracked from the start, so a failure of the previous batch still waits for it.
+                    inFlight = ProcessAsync(entries);
+                    handled = previous is null ? 0 : await previous;
+                    if (entries.Length == _settings.BatchSize && !stoppingToken.IsCancellationRequested)
+                    {
+                        // A full batch: more are likely waiting, so read the next while this one is written.
+                        handled += entries.Length;
+                    }
+                    else
+                    {
+                        var current = inFlight;
+                        inFlight = null;
+                        handled += await current;
+                    }
                 }
 
                 backoff = TimeSpan.Zero;
@@ -98,6 +125,9 @@ internal sealed class VoteWorker(
             }
             catch (Exception e)
             {
+                // A batch still being written finishes (or fails) before our pending entries are re-read.
+                await ObserveAsync(inFlight);
+                inFlight = null;
                 readOwnPending = true;
                 if (e is RedisServerException && e.Message.Contains("NOGROUP", StringComparison.Ordinal))
                 {
@@ -122,7 +152,26 @@ internal sealed class VoteWorker(
                 }
             }
         }
+        // Stopping: a batch already started is finished and acknowledged.
+        await ObserveAsync(inFlight);
         logger.LogInformation("Worker {Consumer} stopped", Consumer);
+    }
+
+    private async Task ObserveAsync(Task? task)
+    {
+        if (task is null)
+        {
+            return;
+        }
+        try
+        {
+            await task;
+        }
+        catch (Exception e)
+        {
+            // Its entries stay pending: re-read by this worker or claimed by another.
+            logger.LogWarning("A batch written alongside failed ({Error}: {Message}); its entries stay pending", e.GetType().Name, e.Message);
+        }
     }
 
     /// <summary>Stores one batch and acknowledges it. Not cancellable: a started batch is finished.</summary>

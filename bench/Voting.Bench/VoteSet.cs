@@ -1,0 +1,37 @@
+namespace Voting.Bench;
+
+/// <summary>
+/// The votes a measurement feeds in: nine in ten from new voters, one in ten a change of mind by an
+/// earlier voter (so the later-version-wins path runs too). Deterministic for a seed.
+/// </summary>
+internal sealed record VoteSet(Guid[] Voters, int[] Options, int DistinctVoters)
+{
+    public static VoteSet Generate(int count, int optionCount, int seed = 42)
+    {
+        var random = new Random(seed);
+        var voters = new Guid[count];
+        var options = new int[count];
+        var distinct = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (i > 10 && random.Next(10) == 0)
+            {
+                voters[i] = voters[random.Next(i)];
+            }
+            else
+            {
+                voters[i] = NewGuid(random);
+                distinct++;
+            }
+            options[i] = random.Next(optionCount);
+        }
+        return new VoteSet(voters, options, distinct);
+    }
+
+    private static Guid NewGuid(Random random)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        random.NextBytes(bytes);
+        return new Guid(bytes);
+    }
+}

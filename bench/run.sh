@@ -1,0 +1,334 @@
+#!/usr/bin/env bash
+# The benchmark suite: measures each role against this machine's ceilings, in the same run.
+#   ./bench/run.sh            the full run (about 10-15 minutes)
+#   ./bench/run.sh --tiny     small counts, seconds: checks the suite still works, not the figures
+#   --out DIR                 where the results table goes (default bench/results/)
+# Starts its own Redis (append-only file on, rewrite off) and PostgreSQL on free loopback ports,
+# publishes the app (Release) unless BENCH_APP_DIR names a published app, and runs the roles as
+# separate processes. Prints the table and writes it, with the machine, to the results directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+source scripts/services.sh
+
+mode=full
+out_dir="$root/bench/results"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --tiny) mode=tiny ;;
+    --out) out_dir=$2; shift ;;
+    *) die "unknown argument $1 (use --tiny, --out DIR)" ;;
+  esac
+  shift
+done
+
+if [ "$mode" = full ]; then
+  RUNS=3; POLL_SECONDS=12; WARMUP_SECONDS=3; WORKER_COUNT=200000
+  E2E_RUNS=3; E2E_VIEWERS=1000; E2E_RATE=2000; E2E_SECONDS=20
+  READS_VOTES=1000000; READS_SECONDS=10
+else
+  RUNS=1; POLL_SECONDS=2; WARMUP_SECONDS=1; WORKER_COUNT=5000
+  E2E_RUNS=1; E2E_VIEWERS=20; E2E_RATE=200; E2E_SECONDS=3
+  READS_VOTES=10000; READS_SECONDS=2
+fi
+WRK_CONNECTIONS=64
+
+# --- tools -------------------------------------------------------------------------------------
+command -v dotnet >/dev/null || die "the .NET SDK is missing: install dotnet-sdk-10.0"
+if ! command -v wrk >/dev/null; then
+  log "Installing wrk (Debian package)"
+  if [ "$(id -u)" -eq 0 ]; then
+    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; } >&2 || die "could not install wrk"
+  elif command -v sudo >/dev/null; then
+    { sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; } >&2 || die "could not install wrk"
+  else
+    die "wrk is missing: apt-get install wrk"
+  fi
+fi
+command -v jq >/dev/null || die "jq is missing: apt-get install jq"
+ensure_redis
+ensure_postgres
+
+work=$(mktemp -d /tmp/voting-bench.XXXXXX)
+chmod 755 "$work"
+mkdir -p "$work/pids"
+redis_port=$(free_port 17379)
+pg_port=$(free_port 17432)
+declare -A role_pid=()
+sampler_pid=""
+
+stop_role() {
+  local role=$1 pid=${role_pid[$1]:-}
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  unset "role_pid[$role]"
+  rm -f "$work/pids/$role"
+}
+cleanup() {
+  set +e
+  [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null
+  for role in "${!role_pid[@]}"; do stop_role "$role"; done
+  stop_postgres "$work/postgres"
+  stop_redis "$redis_port"
+  if [ -n "${BENCH_KEEP:-}" ]; then log "Kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+# --- build -------------------------------------------------------------------------------------
+if [ -n "${BENCH_APP_DIR:-}" ]; then
+  app_dir=$BENCH_APP_DIR
+else
+  log "Publishing the app (Release)"
+  app_dir="$root/artifacts/bench-app"
+  dotnet publish Voting.Host/Voting.Host.csproj -c Release -o "$app_dir" --nologo -v quiet -clp:ErrorsOnly >&2
+fi
+log "Building the harness (Release)"
+dotnet build bench/Voting.Bench/Voting.Bench.csproj -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+bench_exe="$root/bench/Voting.Bench/bin/Release/net10.0/voting-bench"
+export BENCH_WRK_DIR="$root/bench/wrk"
+
+# --- servers -----------------------------------------------------------------------------------
+log "Starting Redis on 127.0.0.1:$redis_port (append-only file on, rewrite off) and PostgreSQL on 127.0.0.1:$pg_port"
+start_redis "$work/redis" "$redis_port" --auto-aof-rewrite-percentage 0
+start_postgres "$work/postgres" "$pg_port"
+create_database "$pg_port" voting
+redis_conn="127.0.0.1:$redis_port"
+pg_conn="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=voting;Maximum Pool Size=20"
+psql_() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -d voting -tAq "$@"; }
+token="bench-admin-token-$(date +%s)-0123456789"
+
+export ConnectionStrings__Redis=$redis_conn ConnectionStrings__Postgres=$pg_conn Voting__AdminToken=$token
+export ASPNETCORE_ENVIRONMENT=Production Voting__RateLimits__PerVoterPerMinute=0 Voting__RateLimits__PerAddressPerSecond=0
+export Logging__LogLevel__Default=Warning
+"$app_dir/voting" migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; die "migration failed"; }
+
+declare -A role_port=()
+# A free port at each start, not one chosen at the beginning: other processes on a shared machine
+# take ports meanwhile. Each process is listening before the next port is taken.
+take_port() { free_port 18081; }
+
+start_role() {
+  local role=$1 log="$work/$1.log"
+  role_port[$role]=$(take_port)
+  : >"$log"
+  ASPNETCORE_URLS="http://127.0.0.1:${role_port[$role]}" "$app_dir/voting" --role "$role" >>"$log" 2>&1 &
+  role_pid[$role]=$!
+  echo "${role_pid[$role]}" >"$work/pids/$role"
+  local deadline=$((SECONDS + 60))
+  # Ready means our process listens on its port (not some other process that took it) and answers /readyz.
+  until grep -q "Now listening on: http://127.0.0.1:${role_port[$role]}" "$log" \
+      && curl -sf "http://127.0.0.1:${role_port[$role]}/readyz" >/dev/null 2>&1; do
+    kill -0 "${role_pid[$role]}" 2>/dev/null || { tail -n 20 "$log" >&2; die "the $role role exited"; }
+    [ $SECONDS -lt $deadline ] || { tail -n 20 "$log" >&2; die "the $role role was not ready within 60 s"; }
+    sleep 0.2
+  done
+}
+
+# Waits for a background measurement while the roles it needs stay alive.
+wait_alive() { # PID ROLE…
+  local pid=$1; shift
+  while kill -0 "$pid" 2>/dev/null; do
+    for role in "$@"; do
+      if ! kill -0 "${role_pid[$role]:-0}" 2>/dev/null; then
+        kill "$pid" 2>/dev/null; tail -n 20 "$work/$role.log" >&2; die "the $role role exited during the measurement"
+      fi
+    done
+    sleep 0.5
+  done
+  wait "$pid"
+}
+
+# Peak RSS: every role's VmRSS every 200 ms, with a timestamp, to take maxima per measurement.
+( while :; do
+    for f in "$work"/pids/*; do
+      [ -e "$f" ] || continue
+      kb=$(awk '/^VmRSS/ {print $2}' "/proc/$(cat "$f")/status" 2>/dev/null) && echo "$(date +%s%3N) $(basename "$f") $kb"
+    done
+    sleep 0.2
+  done >>"$work/rss.log" ) &
+sampler_pid=$!
+now_ms() { date +%s%3N; }
+peak_mb() { # ROLE FROM_MS TO_MS
+  awk -v r="$1" -v a="$2" -v b="$3" '$2 == r && $1 >= a && $1 <= b && $3 > m {m = $3} END {printf "%.0f", m / 1024}' "$work/rss.log"
+}
+
+# "RESULT k=v …" → the value of one key.
+field() { echo "$1" | grep -o "RESULT .*" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k {print $2}'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f %%", (b > 0 ? 100 * a / b : 0)}'; }
+
+create_poll() { # ID → the option ids, comma-separated
+  curl -sf -X POST "http://127.0.0.1:${role_port[poll]}/api/polls" -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' -d "{\"id\":\"$1\",\"question\":\"Benchmark $1\",\"options\":[\"alpha\",\"beta\",\"gamma\",\"delta\"]}" \
+    | jq -r '[.options[].id] | join(",")'
+}
+
+start_role poll
+start_role result
+disturbed=()
+
+# --- 1. poll against a bare XADD endpoint -------------------------------------------------------
+log "1. Poll: wrk -t2 -c$WRK_CONNECTIONS -d${POLL_SECONDS}s, every request a new voter; alternating with a bare XADD endpoint"
+options=$(create_poll p1)
+export BENCH_OPTION=${options%%,*}
+bare_port=$(take_port)
+DOTNET_gcServer=1 "$bench_exe" bare --urls "http://127.0.0.1:$bare_port" --redis "$redis_conn" >"$work/bare.log" 2>&1 &
+bare_pid=$!
+echo "$bare_pid" >"$work/pids/bare"
+until curl -sf "http://127.0.0.1:$bare_port/healthz" >/dev/null 2>&1; do
+  kill -0 "$bare_pid" 2>/dev/null || { cat "$work/bare.log" >&2; die "the bare endpoint exited"; }
+  sleep 0.2
+done
+app_url="http://127.0.0.1:${role_port[poll]}/api/polls/p1/votes"
+bare_url="http://127.0.0.1:$bare_port/api/polls/p1/votes"
+wrk_vote() { wrk -t2 -c$WRK_CONNECTIONS -d"$2"s -s "$root/bench/wrk/vote.lua" "$1" 2>&1; }
+wrk_vote "$app_url" "$WARMUP_SECONDS" >/dev/null
+wrk_vote "$bare_url" "$WARMUP_SECONDS" >/dev/null
+poll_from=$(now_ms)
+declare -a app_rps app_p50 app_p99 bare_rps bare_p50 bare_p99 poll_loads
+for i in $(seq "$RUNS"); do
+  redis-cli -p "$redis_port" unlink votes bench:bare >/dev/null
+  poll_loads+=("$(loadavg)")
+  r=$(wrk_vote "$app_url" "$POLL_SECONDS"); echo "  poll run $i: $(field "$r" per_second)/s p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms, errors $(field "$r" status_errors)+$(field "$r" socket_errors)" >&2
+  [ "$(field "$r" ok)" -gt 0 ] || die "the poll role accepted no votes: $r"
+  app_rps+=("$(field "$r" per_second)"); app_p50+=("$(field "$r" p50_ms)"); app_p99+=("$(field "$r" p99_ms)")
+  r=$(wrk_vote "$bare_url" "$POLL_SECONDS"); echo "  bare run $i: $(field "$r" per_second)/s p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms" >&2
+  bare_rps+=("$(field "$r" per_second)"); bare_p50+=("$(field "$r" p50_ms)"); bare_p99+=("$(field "$r" p99_ms)")
+done
+poll_to=$(now_ms)
+kill "$bare_pid"; wait "$bare_pid" 2>/dev/null || true; rm -f "$work/pids/bare"
+accepted_total=$(redis-cli -p "$redis_port" xlen votes)
+redis-cli -p "$redis_port" unlink votes bench:bare >/dev/null
+
+# --- 2. worker against a raw upsert loop --------------------------------------------------------
+log "2. Worker: drain $WORKER_COUNT preloaded votes; alternating with raw 1,000-row unnest upserts over two connections"
+declare -a worker_rps upsert_rps worker_loads
+# The raw loop's table grows run by run as votes does, so both write into indexes of the same size.
+psql_ -c "DROP TABLE IF EXISTS bench_votes" >/dev/null
+worker_from=$(now_ms)
+for i in $(seq "$RUNS"); do
+  options=$(create_poll "w$i")
+  pre=$("$bench_exe" preload --redis "$redis_conn" --poll "w$i" --options "$options" --count "$WORKER_COUNT" --seed "$i")
+  worker_loads+=("$(loadavg)")
+  "$bench_exe" drain --redis "$redis_conn" --postgres "$pg_conn" --poll "w$i" --last-id "$(field "$pre" last_id)" \
+    --expected "$(field "$pre" expected)" --count "$WORKER_COUNT" >"$work/drain.out" &
+  drain_pid=$!
+  start_role worker
+  wait_alive "$drain_pid" worker || { cat "$work/drain.out" >&2; die "the worker did not drain the stream correctly"; }
+  r=$(cat "$work/drain.out")
+  stop_role worker
+  echo "  worker run $i: $(field "$r" per_second) votes/s ($(field "$r" seconds) s; tallies $(field "$r" counted) of $(field "$r" expected))" >&2
+  worker_rps+=("$(field "$r" per_second)")
+  r=$("$bench_exe" upsert --postgres "$pg_conn" --poll "u$i" --count "$WORKER_COUNT" --connections 2 --seed "$i")
+  echo "  upsert run $i: $(field "$r" per_second) rows/s" >&2
+  upsert_rps+=("$(field "$r" per_second)")
+  redis-cli -p "$redis_port" unlink votes >/dev/null
+done
+# Two worker replicas on one preload, started together; timed like one worker, from the first read.
+options=$(create_poll w2x)
+pre=$("$bench_exe" preload --redis "$redis_conn" --poll w2x --options "$options" --count "$WORKER_COUNT" --seed 99)
+"$bench_exe" drain --redis "$redis_conn" --postgres "$pg_conn" --poll w2x --last-id "$(field "$pre" last_id)" \
+  --expected "$(field "$pre" expected)" --count "$WORKER_COUNT" >"$work/drain.out" &
+drain_pid=$!
+ASPNETCORE_URLS="http://127.0.0.1:$(free_port 18181)" "$app_dir/voting" --role worker >>"$work/worker2.log" 2>&1 &
+role_pid[worker2]=$!
+echo "${role_pid[worker2]}" >"$work/pids/worker2"
+start_role worker
+wait_alive "$drain_pid" worker worker2 || { cat "$work/drain.out" >&2; die "two workers did not drain the stream correctly"; }
+r=$(cat "$work/drain.out")
+two_workers_rps=$(field "$r" per_second)
+echo "  two workers: $two_workers_rps votes/s" >&2
+stop_role worker2
+stop_role worker
+worker_to=$(now_ms)
+redis-cli -p "$redis_port" unlink votes >/dev/null
+
+# --- 3. vote to screen --------------------------------------------------------------------------
+log "3. End to end: $E2E_VIEWERS SignalR viewers, $E2E_RATE votes/s for $E2E_SECONDS s"
+start_role worker
+declare -a e2e_p50 e2e_p99 e2e_max e2e_pushes e2e_rate e2e_loads
+e2e_from=$(now_ms)
+for i in $(seq "$E2E_RUNS"); do
+  options=$(create_poll "e$i")
+  e2e_loads+=("$(loadavg)")
+  r=$(DOTNET_gcServer=0 "$bench_exe" e2e --poll-url "http://127.0.0.1:${role_port[poll]}" --result-url "http://127.0.0.1:${role_port[result]}" \
+      --poll "e$i" --option "${options%%,*}" --viewers "$E2E_VIEWERS" --rate "$E2E_RATE" --seconds "$E2E_SECONDS") \
+    || { echo "$r" >&2; die "the end-to-end run failed"; }
+  echo "  e2e run $i: p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms max $(field "$r" max_ms) ms, $(field "$r" votes_per_second) votes/s, $(field "$r" pushes_per_viewer_per_second) pushes/viewer/s (connect $(field "$r" connect_seconds) s)" >&2
+  e2e_p50+=("$(field "$r" p50_ms)"); e2e_p99+=("$(field "$r" p99_ms)"); e2e_max+=("$(field "$r" max_ms)")
+  e2e_pushes+=("$(field "$r" pushes_per_viewer_per_second)"); e2e_rate+=("$(field "$r" votes_per_second)")
+done
+e2e_to=$(now_ms)
+stop_role worker
+
+# --- 5. reads at a million votes ----------------------------------------------------------------
+log "5. Reads: /api/results/{id} for a poll holding $READS_VOTES votes (wrk -t1 -c1, then -c4)"
+options=$(create_poll big)
+psql_ -c "INSERT INTO votes (poll_id, voter_id, option_id, cast_at, version)
+          SELECT 'big', gen_random_uuid(), (string_to_array('$options', ','))[1 + i % 4], now(), i
+          FROM generate_series(1, $READS_VOTES) AS i" >/dev/null
+psql_ -c "ANALYZE" >/dev/null
+total=$(curl -sf "http://127.0.0.1:${role_port[result]}/api/results/big" | jq .total)
+[ "$total" = "$READS_VOTES" ] || die "the results API shows $total votes for the big poll, not $READS_VOTES"
+reads_url="http://127.0.0.1:${role_port[result]}/api/results/big"
+wrk_get() { wrk -t1 -c"$1" -d"$2"s -s "$root/bench/wrk/get.lua" "$reads_url" 2>&1; }
+wrk_get 4 "$WARMUP_SECONDS" >/dev/null
+# One connection, requests back to back: a read's own latency. Four: the role saturated on two
+# shared cores, where the tail is the wait for a core.
+declare -a read_p50 read_p99 read_rps sat_p99 sat_rps
+reads_from=$(now_ms)
+for i in $(seq "$RUNS"); do
+  r=$(wrk_get 1 "$READS_SECONDS")
+  [ "$(field "$r" ok)" -gt 0 ] || die "no results read answered: $r"
+  read_p50+=("$(field "$r" p50_ms)"); read_p99+=("$(field "$r" p99_ms)"); read_rps+=("$(field "$r" per_second)")
+  s4=$(wrk_get 4 "$READS_SECONDS")
+  sat_p99+=("$(field "$s4" p99_ms)"); sat_rps+=("$(field "$s4" per_second)")
+  echo "  reads run $i: one connection $(field "$r" per_second)/s p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms; four: $(field "$s4" per_second)/s p99 $(field "$s4" p99_ms) ms" >&2
+done
+reads_to=$(now_ms)
+
+# --- the table ----------------------------------------------------------------------------------
+m_app=$(median "${app_rps[@]}"); m_bare=$(median "${bare_rps[@]}")
+m_app99=$(median "${app_p99[@]}"); m_bare99=$(median "${bare_p99[@]}")
+m_worker=$(median "${worker_rps[@]}"); m_upsert=$(median "${upsert_rps[@]}")
+m_e2e99=$(median "${e2e_p99[@]}")
+m_read99=$(median "${read_p99[@]}")
+poll_mb=$(peak_mb poll "$poll_from" "$reads_to"); result_mb=$(peak_mb result "$poll_from" "$reads_to")
+worker_mb=$(peak_mb worker "$worker_from" "$e2e_to")
+meets() { awk -v c="$1" 'BEGIN {print (c ? "yes" : "**no**")}'; }
+list() { local IFS=', '; echo "$*"; }
+
+stamp=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+suffix=""; flag=""
+[ "$mode" = tiny ] && { suffix="-tiny"; flag=" --tiny"; }
+file="$out_dir/$(date -u +%Y-%m-%d-%H%M)$suffix.md"
+mkdir -p "$out_dir"
+pg_version=$(psql_ -c "SHOW server_version")
+{
+  echo "# Benchmark results ($mode run), $stamp"
+  echo
+  echo "| measurement | Voting | ceiling, same run | ratio | target | met |"
+  echo "| --- | --- | --- | --- | --- | --- |"
+  echo "| poll: accepted votes/s (wrk -c$WRK_CONNECTIONS, new voter each) | $m_app (runs $(list "${app_rps[@]}")) | bare XADD endpoint $m_bare (runs $(list "${bare_rps[@]}")) | $(ratio "$m_app" "$m_bare") | ≥ 60 % | $(meets "$(awk -v a="$m_app" -v b="$m_bare" 'BEGIN {print (a >= 0.6 * b)}')") |"
+  echo "| poll: p50 / p99 latency, ms | $(median "${app_p50[@]}") / $m_app99 | $(median "${bare_p50[@]}") / $m_bare99 | p99 ×$(awk -v a="$m_app99" -v b="$m_bare99" 'BEGIN {printf "%.2f", a / b}') | p99 ≤ 2 × bare | $(meets "$(awk -v a="$m_app99" -v b="$m_bare99" 'BEGIN {print (a <= 2 * b)}')") |"
+  echo "| worker: votes/s draining $WORKER_COUNT preloaded | $m_worker (runs $(list "${worker_rps[@]}")) | raw 1,000-row upserts, 2 connections: $m_upsert (runs $(list "${upsert_rps[@]}")) | $(ratio "$m_worker" "$m_upsert") | ≥ 30,000/s and ≥ 30 % | $(meets "$(awk -v a="$m_worker" -v b="$m_upsert" 'BEGIN {print (a >= 30000 && a >= 0.3 * b)}')") |"
+  echo "| worker ×2 replicas: votes/s (one run, started together) | $two_workers_rps | | | (scaling) | |"
+  echo "| vote to screen: p50 / p99 / max, ms ($E2E_VIEWERS viewers, $E2E_RATE votes/s, $E2E_SECONDS s) | $(median "${e2e_p50[@]}") / $m_e2e99 / $(median "${e2e_max[@]}") (p99 runs $(list "${e2e_p99[@]}")) | | | p99 ≤ 150 ms | $(meets "$(awk -v a="$m_e2e99" 'BEGIN {print (a <= 150)}')") |"
+  echo "| vote to screen: votes/s sent, pushes per viewer per second | $(median "${e2e_rate[@]}"), $(median "${e2e_pushes[@]}") | | | ≤ ~10 pushes/s | $(meets "$(awk -v a="$(median "${e2e_pushes[@]}")" 'BEGIN {print (a <= 10.5)}')") |"
+  echo "| memory: peak RSS poll / worker / result, MB | $poll_mb / $worker_mb / $result_mb | | | ≤ 150 MB each | $(meets "$(awk -v a="$poll_mb" -v b="$worker_mb" -v c="$result_mb" 'BEGIN {print (a <= 150 && b <= 150 && c <= 150)}')") |"
+  echo "| reads: /api/results at $READS_VOTES votes, p50 / p99 ms, one connection (wrk -t1 -c1) | $(median "${read_p50[@]}") / $m_read99 (p99 runs $(list "${read_p99[@]}")) | four connections, saturated: p99 $(median "${sat_p99[@]}") ms at $(median "${sat_rps[@]}") reads a second | | p99 ≤ 5 ms | $(meets "$(awk -v a="$m_read99" 'BEGIN {print (a <= 5)}')") |"
+  echo
+  echo "Figures are medians of $RUNS alternating runs (end to end: of $E2E_RUNS). 1-minute load average before"
+  echo "each run: poll $(list "${poll_loads[@]}"); worker $(list "${worker_loads[@]}"); end to end $(list "${e2e_loads[@]}")."
+  echo "The poll measurement accepted $accepted_total votes in its last run's stream."
+  echo
+  echo "- Machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB memory, kernel $(uname -r)"
+  echo "- .NET $(dotnet --version) (SDK), Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -c3-), PostgreSQL $pg_version, wrk $(wrk -v 2>&1 | head -n 1 | awk '{print $2}')"
+  echo "- Redis: append-only file on (appendfsync everysec), automatic rewrite off (--auto-aof-rewrite-percentage 0). PostgreSQL: default settings, fsync on."
+  echo "- Roles: Release publish, one process each (ASPNETCORE_ENVIRONMENT=Production, rate limits off); the load generators share the same cores."
+  echo "- Command: \`./bench/run.sh$flag\`, $stamp"
+} >"$file"
+cat "$file"
+log "Wrote $file"
