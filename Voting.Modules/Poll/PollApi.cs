@@ -30,7 +30,7 @@ internal static class PollApi
     private static Results<Ok<PollDefinition>, ProblemHttpResult> GetPoll(string pollId, PollCatalog catalog) =>
         catalog.Find(pollId) is { } poll ? TypedResults.Ok(poll) : UnknownPoll(pollId);
 
-    private static async Task<Results<Accepted<VoteAccepted>, ProblemHttpResult>> Vote(string pollId, HttpContext http, VoteService votes)
+    private static async Task<Results<Accepted, ProblemHttpResult>> Vote(string pollId, HttpContext http, VoteService votes)
     {
         if (!Ids.IsValid(pollId))
         {
@@ -53,7 +53,8 @@ internal static class PollApi
         var voter = VoterCookie.GetOrIssue(http);
         return await votes.CastAsync(pollId, optionId, voter, http.RequestAborted) switch
         {
-            VoteOutcome.Accepted => TypedResults.Accepted((string?)null, new VoteAccepted(pollId, optionId)),
+            // A bare 202: writing a JSON echo of the request cost about 5 % of the poll role's CPU.
+            VoteOutcome.Accepted => TypedResults.Accepted((string?)null),
             VoteOutcome.UnknownPoll => UnknownPoll(pollId),
             VoteOutcome.UnknownOption => Problems.Of(StatusCodes.Status422UnprocessableEntity, "This poll has no such option."),
             VoteOutcome.Closed => Problems.Of(StatusCodes.Status409Conflict, "This poll is closed."),

@@ -30,9 +30,6 @@ internal sealed class ResultsBroadcaster(
     private readonly SemaphoreSlim _signal = new(0);
     private readonly TimeSpan _interval = TimeSpan.FromMilliseconds(options.Value.PushIntervalMilliseconds);
 
-    /// <summary>True while the LISTEN connection is up.</summary>
-    public bool Listening { get; private set; }
-
     public void MarkChanged(string pollId)
     {
         if (subscriptions.IsWatched(pollId) && _dirty.TryAdd(pollId, 0))
@@ -60,7 +57,6 @@ internal sealed class ResultsBroadcaster(
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
-                Listening = true;
                 backoff = TimeSpan.FromMilliseconds(250);
                 foreach (var pollId in subscriptions.WatchedPolls)
                 {
@@ -78,7 +74,6 @@ internal sealed class ResultsBroadcaster(
             }
             catch (Exception e)
             {
-                Listening = false;
                 dataSource.Clear();
                 logger.LogWarning("Result change listener lost its connection ({Message}); reconnecting in {Delay} ms", e.Message, (int)backoff.TotalMilliseconds);
                 try
@@ -92,7 +87,6 @@ internal sealed class ResultsBroadcaster(
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
             }
         }
-        Listening = false;
     }
 
     private async Task PushAsync(CancellationToken stoppingToken)

@@ -7,9 +7,6 @@ namespace Voting.Web;
 /// <summary>A vote as the API takes it.</summary>
 public sealed record VoteRequest(string? OptionId);
 
-/// <summary>What a vote is answered with (202).</summary>
-public sealed record VoteAccepted(string PollId, string OptionId);
-
 /// <summary>A new poll as the admin API takes it; the server makes option ids from the labels.</summary>
 public sealed record CreatePollRequest(string? Id, string? Question, IReadOnlyList<string?>? Options);
 
@@ -19,6 +16,5 @@ public sealed record CreatePollRequest(string? Id, string? Question, IReadOnlyLi
 [JsonSerializable(typeof(IReadOnlyList<PollDefinition>))]
 [JsonSerializable(typeof(PollResults))]
 [JsonSerializable(typeof(VoteRequest))]
-[JsonSerializable(typeof(VoteAccepted))]
 [JsonSerializable(typeof(CreatePollRequest))]
 public sealed partial class VotingJson : JsonSerializerContext;
