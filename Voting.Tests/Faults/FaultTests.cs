@@ -105,6 +105,11 @@ public sealed class FaultTests
         var outage = System.Diagnostics.Stopwatch.StartNew();
         await Eventually.WaitAsync(() => outage.Elapsed >= TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(11), "ten seconds of outage");
         var cpuDuringOutage = CpuSeconds(worker.Id) - cpuBefore;
+        // The poll role needs Redis and its poll cache, not PostgreSQL: it stays ready.
+        using (var pollClient = new HttpClient { BaseAddress = poll.Address })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await pollClient.GetAsync("/readyz")).StatusCode);
+        }
         var acceptedDuringOutage = load.Count(HttpStatusCode.Accepted) - acceptedBefore;
         Assert.False(worker.HasExited, "the worker must not crash while the database is down");
         await postgres.RestartAsync();

@@ -82,6 +82,16 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task The_command_line_wins_over_the_environment()
+    {
+        var database = await TestEnvironment.CreateDatabaseAsync(migrate: false);
+        var env = new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1;Database=nowhere;Username=nobody;Timeout=2" };
+        Assert.NotEqual(0, (await AppProcess.RunAsync(["migrate"], env)).ExitCode);
+        var (code, output) = await AppProcess.RunAsync(["migrate", "--postgres", database], env);
+        Assert.True(code == 0, output);
+    }
+
+    [Fact]
     public async Task Two_processes_migrating_one_fresh_database_at_once_both_succeed()
     {
         var database = await TestEnvironment.CreateDatabaseAsync(migrate: false);
