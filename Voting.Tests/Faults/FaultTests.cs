@@ -13,16 +13,6 @@ public sealed class FaultTests
 {
     private static readonly string[] Options = ["red", "green", "blue", "yellow"];
 
-    private static Dictionary<string, string> Environment(Settings settings)
-    {
-        var env = settings.ToEnvironment();
-        env["Voting__RateLimits__PerVoterPerMinute"] = "0";
-        env["Voting__RateLimits__PerAddressPerSecond"] = "0";
-        env["Voting__Worker__ClaimIdleSeconds"] = "2";
-        env["Logging__LogLevel__Default"] = "Information";
-        return env;
-    }
-
     private static async Task<string> CreatePollAsync(Uri poll)
     {
         using var client = new HttpClient { BaseAddress = poll };
@@ -41,7 +31,7 @@ public sealed class FaultTests
     public async Task Worker_killed_three_times_during_a_burst_of_20000_votes_loses_and_doubles_nothing()
     {
         var settings = await Settings.CreateAsync();
-        var env = Environment(settings);
+        var env = settings.ToLoadEnvironment();
         await using var poll = AppProcess.Start(["--role", "poll,result"], env);
         await using var steady = AppProcess.Start(["--role", "worker"], env);
         await Task.WhenAll(poll.WaitUntilReadyAsync(), steady.WaitUntilReadyAsync());
@@ -86,7 +76,7 @@ public sealed class FaultTests
     {
         await using var postgres = await LocalPostgres.StartAsync();
         var settings = (await Settings.CreateAsync()) with { Postgres = postgres.ConnectionString };
-        var env = Environment(settings);
+        var env = settings.ToLoadEnvironment();
         Assert.Equal(0, (await AppProcess.RunAsync(["migrate"], env)).ExitCode);
         await using var poll = AppProcess.Start(["--role", "poll"], env);
         await using var worker = AppProcess.Start(["--role", "worker"], env);
@@ -128,7 +118,7 @@ public sealed class FaultTests
     {
         await using var redis = await LocalRedis.StartAsync();
         var settings = (await Settings.CreateAsync()) with { Redis = redis.ConnectionString };
-        var env = Environment(settings);
+        var env = settings.ToLoadEnvironment();
         await using var poll = AppProcess.Start(["--role", "poll"], env);
         await using var worker = AppProcess.Start(["--role", "worker,result"], env);
         await Task.WhenAll(poll.WaitUntilReadyAsync(), worker.WaitUntilReadyAsync());
@@ -173,7 +163,7 @@ public sealed class FaultTests
     {
         await using var redis = await LocalRedis.StartAsync("--maxmemory 2500000");
         var settings = (await Settings.CreateAsync()) with { Redis = redis.ConnectionString };
-        var env = Environment(settings);
+        var env = settings.ToLoadEnvironment();
         await using var poll = AppProcess.Start(["--role", "poll,result"], env);
         await poll.WaitUntilReadyAsync();
         var pollId = await CreatePollAsync(poll.Address);

@@ -17,20 +17,11 @@ public sealed class ShutdownTests
     /// <summary>The app's shutdown budget; the pods' grace period (40 s) leaves room for the preStop pause.</summary>
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(25);
 
-    private static Dictionary<string, string> Environment(Settings settings)
-    {
-        var env = settings.ToEnvironment();
-        env["Voting__RateLimits__PerVoterPerMinute"] = "0";
-        env["Voting__RateLimits__PerAddressPerSecond"] = "0";
-        env["Voting__Worker__ClaimIdleSeconds"] = "2";
-        return env;
-    }
-
     [Fact]
     public async Task Poll_finishes_in_flight_votes_and_exits_0_and_every_202_is_counted()
     {
         var settings = await Settings.CreateAsync();
-        var env = Environment(settings);
+        var env = settings.ToLoadEnvironment();
         await using var backend = AppProcess.Start(["--role", "worker,result"], env);
         var poll = AppProcess.Start(["--role", "poll"], env);
         await Task.WhenAll(poll.WaitUntilReadyAsync(), backend.WaitUntilReadyAsync());
@@ -61,7 +52,7 @@ public sealed class ShutdownTests
     public async Task Worker_stops_reading_acknowledges_its_batch_and_exits_0_leaving_nothing_pending()
     {
         var settings = await Settings.CreateAsync();
-        var env = Environment(settings);
+        var env = settings.ToLoadEnvironment();
         await using var poll = AppProcess.Start(["--role", "poll,result"], env);
         await poll.WaitUntilReadyAsync();
         using var client = new HttpClient { BaseAddress = poll.Address };
@@ -93,7 +84,7 @@ public sealed class ShutdownTests
     public async Task Result_closes_its_connections_and_exits_0()
     {
         var settings = await Settings.CreateAsync();
-        var env = Environment(settings);
+        var env = settings.ToLoadEnvironment();
         await using var poll = AppProcess.Start(["--role", "poll,worker"], env);
         var result = AppProcess.Start(["--role", "result"], env);
         await Task.WhenAll(poll.WaitUntilReadyAsync(), result.WaitUntilReadyAsync());

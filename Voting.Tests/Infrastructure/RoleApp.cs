@@ -83,6 +83,20 @@ public sealed record Settings(string Postgres, string Redis, string StreamKey)
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
     };
 
+    /// <summary>
+    /// Environment for roles under a burst from one test client: rate limits off (every vote comes
+    /// from loopback), dead consumers' entries claimed after 2 s, and the worker's log at Information.
+    /// </summary>
+    public Dictionary<string, string> ToLoadEnvironment()
+    {
+        var env = ToEnvironment();
+        env["Voting__RateLimits__PerVoterPerMinute"] = "0";
+        env["Voting__RateLimits__PerAddressPerSecond"] = "0";
+        env["Voting__Worker__ClaimIdleSeconds"] = "2";
+        env["Logging__LogLevel__Default"] = "Information";
+        return env;
+    }
+
     /// <summary>The same settings as environment variables, for a role started as its own process.</summary>
     public Dictionary<string, string> ToEnvironment() => ToDictionary()
         .Where(p => p.Value is not null)
