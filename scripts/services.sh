@@ -88,7 +88,7 @@ start_postgres() {
       || die "initdb failed; see $dir.initdb.log"
   fi
   as_pg pg_ctl -D "$dir" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-on}" start >/dev/null \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-on} -c max_connections=${PG_MAX_CONNECTIONS:-100}" start >/dev/null \
     || die "PostgreSQL did not start; see $dir/server.log"
 }
 

@@ -15,6 +15,9 @@ public static class Migrator
     public static async Task MigrateAsync(string connectionString, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger(typeof(Migrator));
+        // Migrating is rare: its connections close when it is done, rather than idling in a pool
+        // for minutes (a test suite creating many databases would otherwise run out of them).
+        connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
         // The runner opens connections of its own, so the lock is held on a separate session
         // around it: two processes starting together take turns, and the second finds nothing to do.
         await using var lockConnection = new NpgsqlConnection(connectionString);
