@@ -57,6 +57,25 @@ public sealed class ResultsPageTests(Site site, ITestOutputHelper output) : ICla
     }
 
     [Fact]
+    public async Task Without_javascript_the_bars_are_drawn_from_the_servers_percentages()
+    {
+        var poll = await Api.CreatePollAsync(site.Client, "Bars without scripts?", "Yes", "No");
+        for (var i = 0; i < 3; i++)
+        {
+            await Api.VoteAsync(site.Client, poll.Id, i < 2 ? "yes" : "no", Api.NewVoter());
+        }
+        await Eventually.WaitAsync(async () => (await Api.ResultsAsync(site.Client, poll.Id)).Total == 3, TimeSpan.FromSeconds(10), "three votes counted");
+        await using var context = await site.Browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(site.Url($"/results/{poll.Id}"));
+        async Task<double> ShareAsync(string option) =>
+            (await page.Locator($"[data-option-id='{option}'] .fill").BoundingBoxAsync())!.Width
+            / (await page.Locator($"[data-option-id='{option}'] .bar").BoundingBoxAsync())!.Width;
+        Assert.InRange(await ShareAsync("yes"), 0.62, 0.72);
+        Assert.InRange(await ShareAsync("no"), 0.28, 0.38);
+    }
+
+    [Fact]
     public async Task A_results_page_marks_the_poll_closed_when_it_closes()
     {
         output.WriteLine(site.Versions);
