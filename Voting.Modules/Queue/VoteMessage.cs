@@ -11,8 +11,6 @@ public readonly record struct VoteMessage(string PollId, string OptionId, Guid V
     public const string VoterField = "v";
     public const string CastAtField = "t";
 
-    public const int MaxIdLength = 64;
-
     public NameValueEntry[] ToEntry() =>
     [
         new(PollField, PollId),
