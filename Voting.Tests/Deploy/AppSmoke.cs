@@ -1,7 +1,5 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
+using Voting.Tests.Infrastructure;
 
 namespace Voting.Tests.Deploy;
 
@@ -16,31 +14,10 @@ internal static class AppSmoke
 {
     public static readonly string[] ClusterPostgresHosts = ["postgres", "voting-db-rw"];
 
-    public static string AppExecutable
-    {
-        get
-        {
-            var dir = Environment.GetEnvironmentVariable("VOTING_APP_DIR");
-            if (string.IsNullOrEmpty(dir))
-            {
-                throw new InvalidOperationException("VOTING_APP_DIR is not set: run the suite through ./test.sh, which publishes the app and sets it.");
-            }
-
-            var exe = Path.Combine(dir, "voting");
-            return File.Exists(exe) ? exe : throw new InvalidOperationException($"No published app at {exe}");
-        }
-    }
-
-    public static string TestRedis => Environment.GetEnvironmentVariable("VOTING_TEST_REDIS")
-        ?? throw new InvalidOperationException("VOTING_TEST_REDIS is not set: run the suite through ./test.sh.");
-
-    public static string TestPostgres => Environment.GetEnvironmentVariable("VOTING_TEST_POSTGRES")
-        ?? throw new InvalidOperationException("VOTING_TEST_POSTGRES is not set: run the suite through ./test.sh.");
-
     public static async Task<string> CreateDatabaseAsync(string prefix)
     {
         var name = $"{prefix}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
-        await using var conn = new NpgsqlConnection(TestPostgres);
+        await using var conn = new NpgsqlConnection(TestEnvironment.PostgresAdmin);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn);
         await cmd.ExecuteNonQueryAsync();
@@ -50,7 +27,7 @@ internal static class AppSmoke
     public static async Task DropDatabaseAsync(string name)
     {
         NpgsqlConnection.ClearAllPools();
-        await using var conn = new NpgsqlConnection(TestPostgres);
+        await using var conn = new NpgsqlConnection(TestEnvironment.PostgresAdmin);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", conn);
         await cmd.ExecuteNonQueryAsync();
@@ -85,7 +62,7 @@ internal static class AppSmoke
     {
         var parts = value.Split(',').ToList();
         Assert.Equal("redis:6379", parts[0]);
-        parts[0] = TestRedis;
+        parts[0] = TestEnvironment.Redis;
         Assert.DoesNotContain(parts, p => p.StartsWith("defaultDatabase=", StringComparison.Ordinal));
         // A database of its own, so this worker never consumes another test's stream.
         parts.Add($"defaultDatabase={redisDb}");
@@ -96,7 +73,7 @@ internal static class AppSmoke
     {
         var manifest = new NpgsqlConnectionStringBuilder(value);
         Assert.Contains(manifest.Host, ClusterPostgresHosts);
-        var test = new NpgsqlConnectionStringBuilder(TestPostgres);
+        var test = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresAdmin);
         manifest.Host = test.Host;
         manifest.Port = test.Port;
         manifest.Username = test.Username;
@@ -105,170 +82,7 @@ internal static class AppSmoke
         return manifest.ConnectionString;
     }
 
-    public static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    public static AppProcess Start(ContainerSpec spec, Dictionary<string, string> env, int port)
-    {
-        var psi = new ProcessStartInfo(AppExecutable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            // A container's working directory is not the app's: the app must not depend on it.
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        foreach (var a in spec.Args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        foreach (var key in psi.Environment.Keys.ToList())
-        {
-            if (key.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || key.StartsWith("Voting__", StringComparison.Ordinal)
-                || key.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || key.StartsWith("VOTING_", StringComparison.Ordinal)
-                || (key.StartsWith("DOTNET_", StringComparison.Ordinal) && key != "DOTNET_ROOT"))
-            {
-                psi.Environment.Remove(key);
-            }
-        }
-
-        foreach (var (k, v) in env)
-        {
-            psi.Environment[k] = v;
-        }
-
-        return new AppProcess(spec.Name, Process.Start(psi)!, port);
-    }
-}
-
-internal sealed class AppProcess : IAsyncDisposable
-{
-    private readonly System.Text.StringBuilder output = new();
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
-
-    public AppProcess(string name, Process process, int port)
-    {
-        Name = name;
-        Process = process;
-        Port = port;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-    }
-
-    public string Name { get; }
-
-    public Process Process { get; }
-
-    public int Port { get; }
-
-    public string Output
-    {
-        get
-        {
-            lock (output)
-            {
-                return output.ToString();
-            }
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            if (output.Length < 200_000)
-            {
-                output.AppendLine(line);
-            }
-        }
-    }
-
-    public async Task<HttpStatusCode?> GetStatusAsync(string path)
-    {
-        try
-        {
-            using var response = await Http.GetAsync(new Uri($"http://127.0.0.1:{Port}{path}"));
-            return response.StatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
-        catch (TaskCanceledException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Polls until the path answers 200, the process exits, or the deadline passes.</summary>
-    public async Task WaitForOkAsync(string path, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        HttpStatusCode? last = null;
-        while (deadline.Elapsed < timeout)
-        {
-            if (Process.HasExited)
-            {
-                throw new Xunit.Sdk.XunitException($"{Name} exited with {Process.ExitCode} before {path} answered 200:\n{Output}");
-            }
-
-            last = await GetStatusAsync(path);
-            if (last == HttpStatusCode.OK)
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new Xunit.Sdk.XunitException($"{Name}: {path} answered {last?.ToString() ?? "nothing"} for {timeout.TotalSeconds} s:\n{Output}");
-    }
-
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await Process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new Xunit.Sdk.XunitException($"{Name} did not exit within {timeout.TotalSeconds} s:\n{Output}");
-        }
-
-        return Process.ExitCode;
-    }
-
-    /// <summary>SIGTERM, as Kubernetes and Docker stop a container.</summary>
-    public void Terminate()
-    {
-        if (!Process.HasExited)
-        {
-            using var kill = Process.Start("kill", ["-TERM", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            kill.WaitForExit();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!Process.HasExited)
-        {
-            Process.Kill(entireProcessTree: true);
-            await Process.WaitForExitAsync();
-        }
-
-        Process.Dispose();
-    }
+    /// <summary>Starts the published app with the container's arguments and exactly its environment.</summary>
+    public static AppProcess Start(ContainerSpec spec, Dictionary<string, string> env, int port) =>
+        AppProcess.StartExactly(spec.Args, env, port);
 }

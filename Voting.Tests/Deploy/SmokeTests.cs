@@ -1,5 +1,6 @@
 using System.Net;
 using k8s.Models;
+using Voting.Tests.Infrastructure;
 
 namespace Voting.Tests.Deploy;
 
@@ -59,7 +60,7 @@ internal static class SmokeScenario
             // The Job's command, twice: migrating is idempotent.
             for (var i = 0; i < 2; i++)
             {
-                var port = AppSmoke.FreePort();
+                var port = AppProcess.FreePort();
                 await using var job = AppSmoke.Start(migrate, AppSmoke.Rewrite(migrate, database, redisDb, port), port);
                 var code = await job.WaitForExitAsync(TimeSpan.FromSeconds(120));
                 Assert.True(code == 0, $"{label}: migrate run {i + 1} exited {code}:\n{job.Output}");
@@ -79,15 +80,8 @@ internal static class SmokeScenario
             }
 
             // SIGTERM: each role stops well inside the pod's grace period (40 s, 5 s of it the preStop pause).
-            foreach (var p in running)
-            {
-                p.Terminate();
-            }
-
-            foreach (var p in running)
-            {
-                await p.WaitForExitAsync(TimeSpan.FromSeconds(30));
-            }
+            var exitCodes = await Task.WhenAll(running.Select(p => p.TerminateAsync(TimeSpan.FromSeconds(30))));
+            Assert.All(exitCodes, code => Assert.Equal(0, code));
         }
         finally
         {
@@ -102,7 +96,7 @@ internal static class SmokeScenario
 
     private static AppProcess StartRole(ContainerSpec spec, string database, int redisDb)
     {
-        var port = AppSmoke.FreePort();
+        var port = AppProcess.FreePort();
         return AppSmoke.Start(spec, AppSmoke.Rewrite(spec, database, redisDb, port), port);
     }
 }

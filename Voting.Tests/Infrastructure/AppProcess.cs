@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -7,6 +8,8 @@ namespace Voting.Tests.Infrastructure;
 /// <summary>The published executable started as its own process, as a pod would run it.</summary>
 public sealed class AppProcess : IAsyncDisposable
 {
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
@@ -43,9 +46,18 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>voting</c> with the arguments and environment given, on a free port unless the arguments name one.</summary>
-    public static AppProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, int? port = null)
+    public static AppProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, int? port = null) =>
+        Start(args, environment, port ?? FreePort(), exactly: false);
+
+    /// <summary>
+    /// Starts <c>voting</c> with exactly the environment a manifest gives a container: none of this
+    /// process's own app settings leak in, and no defaults are added (the environment names the port).
+    /// </summary>
+    public static AppProcess StartExactly(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, int port) =>
+        Start(args, environment, port, exactly: true);
+
+    private static AppProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, int listenPort, bool exactly)
     {
-        var listenPort = port ?? FreePort();
         var info = new ProcessStartInfo(Path.Combine(TestEnvironment.AppDirectory, "voting"))
         {
             RedirectStandardOutput = true,
@@ -57,8 +69,18 @@ public sealed class AppProcess : IAsyncDisposable
         {
             info.ArgumentList.Add(arg);
         }
-        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{listenPort}";
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        if (exactly)
+        {
+            foreach (var key in info.Environment.Keys.Where(IsAppSetting).ToList())
+            {
+                info.Environment.Remove(key);
+            }
+        }
+        else
+        {
+            info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{listenPort}";
+            info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        }
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
@@ -77,30 +99,54 @@ public sealed class AppProcess : IAsyncDisposable
     public static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
         await using var app = Start(args, environment ?? new Dictionary<string, string>());
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        await app._process.WaitForExitAsync(cts.Token);
-        return (app._process.ExitCode, app.Output);
+        return (await app.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60)), app.Output);
     }
 
-    public async Task WaitUntilReadyAsync(TimeSpan? timeout = null)
+    private static bool IsAppSetting(string key) =>
+        key.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || key.StartsWith("Voting__", StringComparison.Ordinal)
+        || key.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || key.StartsWith("VOTING_", StringComparison.Ordinal)
+        || (key.StartsWith("DOTNET_", StringComparison.Ordinal) && key != "DOTNET_ROOT");
+
+    public Task WaitUntilReadyAsync(TimeSpan? timeout = null) => WaitForOkAsync("/readyz", timeout ?? TimeSpan.FromSeconds(60));
+
+    /// <summary>The status a path answers with, or null when nothing answers.</summary>
+    public async Task<HttpStatusCode?> GetStatusAsync(string path)
     {
-        using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            using var response = await Http.GetAsync(new Uri(Address, path));
+            return response.StatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or SocketException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Polls until the path answers 200; fails at once if the process exits first.</summary>
+    public async Task WaitForOkAsync(string path, TimeSpan timeout) =>
         await Eventually.WaitAsync(async () =>
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"voting exited with {_process.ExitCode} before it was ready:\n{Output}");
+                throw new InvalidOperationException($"voting exited with {_process.ExitCode} before {path} answered 200:\n{Output}");
             }
-            try
-            {
-                using var response = await client.GetAsync("/readyz");
-                return response.IsSuccessStatusCode;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or SocketException)
-            {
-                return false;
-            }
-        }, timeout ?? TimeSpan.FromSeconds(60), $"voting on {Address} to be ready");
+            return await GetStatusAsync(path) == HttpStatusCode.OK;
+        }, timeout, $"{path} on {Address} to answer 200");
+
+    /// <summary>Waits for the process to end by itself (a migration, say) and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"voting did not exit within {timeout.TotalSeconds} s:\n{Output}");
+        }
+        return _process.ExitCode;
     }
 
     /// <summary>SIGTERM, as Kubernetes sends it; waits for the exit and returns the exit code.</summary>
@@ -134,7 +180,11 @@ public sealed class AppProcess : IAsyncDisposable
         }
         lock (_output)
         {
-            _output.AppendLine(line);
+            // Enough to explain a failure, without a chatty process filling the test's memory.
+            if (_output.Length < 200_000)
+            {
+                _output.AppendLine(line);
+            }
         }
     }
 
