@@ -92,7 +92,7 @@ internal static class AdminPages
         }
         if (catalog.Find(pollId) is not { } poll)
         {
-            return Private(http, Page("No such poll", """<h1>No such poll</h1><p><a href="/admin">All polls</a></p>"""), StatusCodes.Status404NotFound);
+            return Private(http, NoSuchPoll("/admin", "All polls"), StatusCodes.Status404NotFound);
         }
         var totals = await TotalsAsync(store, dataSource, http.RequestAborted);
         var voteUrl = ShareLink.VoteUrl(settings.Value.PublicUrl, http.Request, poll.Id);
@@ -108,7 +108,7 @@ internal static class AdminPages
         }
         if (!Ids.IsValid(pollId) || await store.CloseAsync(pollId, time.GetUtcNow(), http.RequestAborted) is not { } poll)
         {
-            return Private(http, Page("No such poll", """<h1>No such poll</h1><p><a href="/admin">All polls</a></p>"""), StatusCodes.Status404NotFound);
+            return Private(http, NoSuchPoll("/admin", "All polls"), StatusCodes.Status404NotFound);
         }
         catalog.Put(poll);
         return SeeOther(http, $"/admin/polls/{Uri.EscapeDataString(poll.Id)}");

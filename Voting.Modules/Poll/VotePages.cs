@@ -131,5 +131,5 @@ internal static class VotePages
         """;
 
     private static IResult NotFound() =>
-        Respond(Page("No such poll", """<h1>No such poll</h1><p>This poll does not exist. <a href="/">See the open polls</a>.</p>"""), 404);
+        Respond(NoSuchPoll(), 404);
 }

@@ -53,7 +53,7 @@ internal static class ResultPages
         Ids.IsValid(pollId) ? await Transient.RetryOnceAsync(dataSource, ct => results.ReadAsync(pollId, ct), cancellationToken) : null;
 
     private static IResult NotFound() =>
-        Respond(Html.Page("No such poll", """<h1>No such poll</h1><p>This poll does not exist. <a href="/">See the open polls</a>.</p>"""), 404);
+        Respond(Html.NoSuchPoll(), 404);
 
     /// <summary>Counts are in the HTML the server sends, so the page is right before any script runs.</summary>
     internal static string Render(PollResults snapshot) => $"""

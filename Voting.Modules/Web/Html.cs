@@ -35,6 +35,10 @@ public static class Html
             """;
     }
 
+    /// <summary>The page for a poll id that names no poll, with a way back.</summary>
+    public static string NoSuchPoll(string backHref = "/", string backText = "See the open polls") =>
+        Page("No such poll", $"""<h1>No such poll</h1><p>This poll does not exist. <a href="{E(backHref)}">{E(backText)}</a>.</p>""");
+
     public static Microsoft.AspNetCore.Http.IResult Respond(string html, int statusCode = 200) =>
         Microsoft.AspNetCore.Http.Results.Content(html, "text/html; charset=utf-8", System.Text.Encoding.UTF8, statusCode);
 }
