@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Voting.Poll;
+using Voting.Queue;
 using Voting.Storage;
 
 namespace Voting.Host;
@@ -179,17 +180,23 @@ public static class VotingCommandLine
         });
 
         var pollId = new Argument<string>("id") { Description = "The poll to close." };
-        var close = new Command("close", "Close a poll: it takes no more votes.") { pollId };
+        var close = new Command("close", "Close a poll: it takes no more votes, through any poll process, from the moment this returns. Needs Redis and PostgreSQL.") { pollId };
         close.SetAction(async (parse, cancellationToken) =>
         {
-            await using var data = StorageModule.CreateDataSource(RequirePostgres(parse));
-            var closed = await new PollStore(data).CloseAsync(parse.GetValue(pollId)!, DateTimeOffset.UtcNow, cancellationToken);
-            if (closed is null)
+            var (outcome, _) = await PollModule.CloseFromCommandLineAsync(RequireSetting(parse, StorageSettings.ConnectionStringKey),
+                RequireSetting(parse, QueueModule.ConnectionStringKey), parse.GetValue(pollId)!, cancellationToken);
+            var message = outcome switch
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"voting: there is no poll '{parse.GetValue(pollId)}'.");
+                CloseOutcome.Closed => null,
+                CloseOutcome.UnknownPoll => $"there is no poll '{parse.GetValue(pollId)}'.",
+                _ => "Redis did not confirm the close; run the command again.",
+            };
+            if (message is not null)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"voting: {message}");
                 return 1;
             }
-            await parse.InvocationConfiguration.Output.WriteLineAsync($"{closed.Id}\tclosed");
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"{parse.GetValue(pollId)}\tclosed");
             return 0;
         });
 
@@ -225,7 +232,10 @@ public static class VotingCommandLine
     }
 
     /// <summary>The PostgreSQL connection string for the database commands: option, environment, or appsettings.json.</summary>
-    private static string RequirePostgres(ParseResult parse)
+    private static string RequirePostgres(ParseResult parse) => RequireSetting(parse, StorageSettings.ConnectionStringKey);
+
+    /// <summary>A connection string for a terminal command: option, environment, or appsettings.json.</summary>
+    private static string RequireSetting(ParseResult parse, string key)
     {
         var configuration = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
@@ -233,9 +243,9 @@ public static class VotingCommandLine
             .AddEnvironmentVariables()
             .AddInMemoryCollection(Settings(parse))
             .Build();
-        var connectionString = configuration[StorageSettings.ConnectionStringKey];
-        return string.IsNullOrWhiteSpace(connectionString)
-            ? throw new MissingSettingException("ConnectionStrings__Postgres", "--postgres", "a PostgreSQL connection string")
-            : connectionString;
+        var connectionString = configuration[key];
+        return !string.IsNullOrWhiteSpace(connectionString) ? connectionString
+            : key == QueueModule.ConnectionStringKey ? throw new MissingSettingException("ConnectionStrings__Redis", "--redis", "a Redis connection string")
+            : throw new MissingSettingException("ConnectionStrings__Postgres", "--postgres", "a PostgreSQL connection string");
     }
 }

@@ -100,18 +100,18 @@ internal static class AdminPages
     }
 
     private static async Task<IResult> Close(string pollId, IFormCollection form, HttpContext http, AdminSession session,
-        AdminToken adminToken, IAntiforgery antiforgery, PollCatalog catalog, PollStore store, TimeProvider time)
+        AdminToken adminToken, IAntiforgery antiforgery, PollClosing closing)
     {
         if (!session.IsSignedIn(http))
         {
             return SignInPage(http, adminToken, antiforgery, "Sign in to manage polls.", StatusCodes.Status401Unauthorized);
         }
-        if (!Ids.IsValid(pollId) || await store.CloseAsync(pollId, time.GetUtcNow(), http.RequestAborted) is not { } poll)
+        return await closing.CloseAsync(pollId, http.RequestAborted) switch
         {
-            return Private(http, NoSuchPoll("/admin", "All polls"), StatusCodes.Status404NotFound);
-        }
-        catalog.Put(poll);
-        return SeeOther(http, $"/admin/polls/{Uri.EscapeDataString(poll.Id)}");
+            (CloseOutcome.Closed, { } poll) => SeeOther(http, $"/admin/polls/{Uri.EscapeDataString(poll.Id)}"),
+            (CloseOutcome.NotConfirmed, _) => Problems.Unavailable(http, "The close was not confirmed; try again."),
+            _ => Private(http, NoSuchPoll("/admin", "All polls"), StatusCodes.Status404NotFound),
+        };
     }
 
     /// <summary>Vote counts from the kept tallies; the page still works (without counts) while PostgreSQL is down.</summary>

@@ -101,20 +101,13 @@ internal static class PollApi
         throw new InvalidOperationException("Could not find a free poll id.");
     }
 
-    private static async Task<Results<Ok<PollDefinition>, ProblemHttpResult>> Close(string pollId, PollStore store, PollCatalog catalog, TimeProvider time, HttpContext http)
-    {
-        if (!Ids.IsValid(pollId))
+    private static async Task<Results<Ok<PollDefinition>, ProblemHttpResult>> Close(string pollId, PollClosing closing, HttpContext http) =>
+        await closing.CloseAsync(pollId, http.RequestAborted) switch
         {
-            return UnknownPoll(pollId);
-        }
-        var poll = await store.CloseAsync(pollId, time.GetUtcNow(), http.RequestAborted);
-        if (poll is null)
-        {
-            return UnknownPoll(pollId);
-        }
-        catalog.Put(poll);
-        return TypedResults.Ok(poll);
-    }
+            (CloseOutcome.Closed, { } poll) => TypedResults.Ok(poll),
+            (CloseOutcome.NotConfirmed, _) => Problems.Unavailable(http, "The close was not confirmed; retrying is safe."),
+            _ => UnknownPoll(pollId),
+        };
 
     private static ProblemHttpResult UnknownPoll(string pollId) =>
         Problems.Of(StatusCodes.Status404NotFound, "There is no such poll.");

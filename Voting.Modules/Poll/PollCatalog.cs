@@ -21,20 +21,24 @@ public sealed class PollCatalog
 
     public IReadOnlyList<PollDefinition> All => _polls.Values.OrderByDescending(p => p.CreatedAt).ThenBy(p => p.Id, StringComparer.Ordinal).ToArray();
 
-    /// <summary>Applies polls read from the database. A full read replaces the whole catalog.</summary>
-    public void Apply(IReadOnlyList<(PollDefinition Poll, long Revision)> changed, bool full)
+    /// <summary>
+    /// Applies polls read from the database. Polls are never deleted and a close is never undone, so
+    /// a read merges into what is known: a read that started before this process created or closed
+    /// a poll cannot make the poll vanish or reopen when it lands.
+    /// </summary>
+    public void Apply(IReadOnlyList<(PollDefinition Poll, long Revision)> changed)
     {
         lock (_gate)
         {
-            var builder = full ? ImmutableDictionary.CreateBuilder<string, PollDefinition>(StringComparer.Ordinal) : _polls.ToBuilder();
-            var revision = full ? 0 : Revision;
+            var builder = _polls.ToBuilder();
+            var revision = Revision;
             foreach (var (poll, pollRevision) in changed)
             {
-                builder[poll.Id] = poll;
+                Merge(builder, poll);
                 revision = Math.Max(revision, pollRevision);
             }
             _polls = builder.ToImmutable();
-            Revision = Math.Max(Revision, revision);
+            Revision = revision;
             Loaded = true;
         }
     }
@@ -44,7 +48,12 @@ public sealed class PollCatalog
     {
         lock (_gate)
         {
-            _polls = _polls.SetItem(poll.Id, poll);
+            var builder = _polls.ToBuilder();
+            Merge(builder, poll);
+            _polls = builder.ToImmutable();
         }
     }
+
+    private static void Merge(ImmutableDictionary<string, PollDefinition>.Builder polls, PollDefinition poll) =>
+        polls[poll.Id] = !poll.Closed && polls.TryGetValue(poll.Id, out var known) && known.Closed ? poll with { Closed = true } : poll;
 }

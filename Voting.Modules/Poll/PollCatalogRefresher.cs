@@ -25,7 +25,7 @@ internal sealed class PollCatalogRefresher(PollCatalog catalog, PollStore store,
             {
                 var full = !catalog.Loaded || DateTimeOffset.UtcNow - lastFull > FullReloadEvery;
                 var changed = await store.LoadChangedAsync(full ? 0 : catalog.Revision, stoppingToken);
-                catalog.Apply(changed, full);
+                catalog.Apply(changed);
                 if (full)
                 {
                     lastFull = DateTimeOffset.UtcNow;

@@ -22,6 +22,7 @@ public static class PollModule
         services.AddOptions<PollSettings>().BindConfiguration(PollSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PollCatalog>();
         services.AddSingleton<VoteService>();
+        services.AddSingleton<PollClosing>();
         services.AddSingleton<AdminToken>();
         services.AddSingleton<AdminSession>();
         services.AddHostedService<PollCatalogRefresher>();
@@ -72,6 +73,17 @@ public static class PollModule
             throw new ArgumentException(string.Join(" ", errors.Values.SelectMany(v => v)));
         }
         return await PollApi.CreateAsync(store, new PollCatalog(), id, question, labels, DateTimeOffset.UtcNow, cancellationToken);
+    }
+
+    /// <summary>Closes a poll from the command line: through Redis first, as the poll role does.</summary>
+    public static async Task<(CloseOutcome Outcome, PollDefinition? Poll)> CloseFromCommandLineAsync(string postgres, string redis, string pollId, CancellationToken cancellationToken)
+    {
+        var queue = Options.Create(new QueueOptions());
+        await using var data = StorageModule.CreateDataSource(postgres);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(QueueModule.CreateOptions(redis, queue.Value));
+        var closing = new PollClosing(new PollCatalog(), new PollStore(data), new VoteStream(connection, queue), TimeProvider.System, queue,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<PollClosing>.Instance);
+        return await closing.CloseAsync(pollId, cancellationToken);
     }
 
 }

@@ -15,8 +15,9 @@ public enum VoteOutcome
 }
 
 /// <summary>
-/// Checks a vote against the polls in memory and adds it to the stream: one XADD, no database.
-/// When Redis does not confirm in time the vote is "not confirmed" (it may still count).
+/// Checks a vote against the polls in memory and adds it to the stream: one script on Redis that
+/// refuses it if the poll closed (through any process), no database. When Redis does not confirm in
+/// time the vote is "not confirmed" (it may still count).
 /// </summary>
 internal sealed class VoteService(PollCatalog catalog, VoteStream stream, TimeProvider time, Telemetry telemetry, IOptions<QueueOptions> queue, ILogger<VoteService> logger)
 {
@@ -33,7 +34,14 @@ internal sealed class VoteService(PollCatalog catalog, VoteStream stream, TimePr
         {
             try
             {
-                await stream.AddAsync(new VoteMessage(pollId, optionId, voter, time.GetUtcNow())).WaitAsync(_deadline, cancellationToken);
+                var id = await stream.AddAsync(new VoteMessage(pollId, optionId, voter, time.GetUtcNow())).WaitAsync(_deadline, cancellationToken);
+                if (id.IsNull)
+                {
+                    // Closed through another process (Redis decides, whatever this catalog says yet):
+                    // remember it here so the next votes are refused without asking Redis.
+                    outcome = VoteOutcome.Closed;
+                    catalog.Put(poll! with { Closed = true });
+                }
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {

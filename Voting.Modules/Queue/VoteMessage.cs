@@ -74,24 +74,11 @@ public readonly record struct VoteMessage(string PollId, string OptionId, Guid V
         return true;
     }
 
-    /// <summary>
-    /// Orders one voter's votes by their stream entry id ("ms-seq"), which Redis keeps monotonic
-    /// across every poll replica. Packs into 63 bits: 43 for milliseconds, 20 for the sequence.
-    /// </summary>
+    /// <summary>Orders one voter's votes by their stream entry id: see <see cref="StreamId.TryGetVersion"/>.</summary>
     public static bool TryGetVersion(RedisValue entryId, out long version)
     {
         version = 0;
-        var text = entryId.ToString();
-        var dash = text.IndexOf('-', StringComparison.Ordinal);
-        if (dash <= 0
-            || !long.TryParse(text.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
-            || !long.TryParse(text.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
-            || ms >= 1L << 43 || seq >= 1L << 20)
-        {
-            return false;
-        }
-        version = (ms << 20) | seq;
-        return true;
+        return StreamId.TryParse(entryId, out var id) && id.TryGetVersion(out version);
     }
 
     private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";

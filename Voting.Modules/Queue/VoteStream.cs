@@ -10,16 +10,83 @@ namespace Voting.Queue;
 /// </summary>
 public sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueOptions> options)
 {
+    // Which polls are closed, and from where in the stream: poll id -> the close point, a stream id.
+    // It sits beside the stream because Redis decides "before or after the close" for every vote
+    // in one order, whatever poll process took the vote and whether that process can reach
+    // PostgreSQL. A close point is the id of the close marker entry, or "ms-0" for a closing time.
+    private static readonly RedisScript AddVote = new("""
+        local function before(a, b)
+          local ams, aseq = string.match(a, '^(%d+)-(%d+)$')
+          local bms, bseq = string.match(b, '^(%d+)-(%d+)$')
+          ams, aseq, bms, bseq = tonumber(ams), tonumber(aseq), tonumber(bms), tonumber(bseq)
+          return ams < bms or (ams == bms and aseq < bseq)
+        end
+        local close = redis.call('HGET', KEYS[2], ARGV[1])
+        if close then
+          local t = redis.call('TIME')
+          local now = tostring(t[1]) .. string.format('%03d', math.floor(tonumber(t[2]) / 1000)) .. '-0'
+          if not before(now, close) then return false end
+        end
+        local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+        if close and not before(id, close) then
+          redis.call('XDEL', KEYS[1], id)
+          return false
+        end
+        return id
+        """);
+
+    // Closing writes a marker into the stream (so workers meet the close in the votes' own order)
+    // and records its id as the close point. Closing a closed poll keeps the first close point.
+    private static readonly RedisScript Close = new("""
+        local close = redis.call('HGET', KEYS[2], ARGV[1])
+        if close then
+          local t = redis.call('TIME')
+          local ms = tonumber(string.match(close, '^(%d+)-'))
+          if ms <= tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) then return close end
+        end
+        local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+        redis.call('HSET', KEYS[2], ARGV[1], id)
+        return id
+        """);
+
     private readonly QueueOptions _options = options.Value;
     private readonly RedisKey _key = options.Value.StreamKey;
+    private readonly RedisKey _closesKey = options.Value.StreamKey + ":closes";
 
     private IDatabase Db => redis.GetDatabase();
 
     public string Group => _options.Group;
 
-    /// <summary>Adds a vote. Never trims on add: only entries every group acknowledged may go.</summary>
-    public async Task<RedisValue> AddAsync(VoteMessage vote) =>
-        await Db.StreamAddAsync(_key, vote.ToEntry());
+    /// <summary>
+    /// Adds a vote unless its poll is closed, in one step on Redis: the entry id, or null when the
+    /// poll closed first. Never trims on add: only entries every group acknowledged may go.
+    /// </summary>
+    public async Task<RedisValue> AddAsync(VoteMessage vote)
+    {
+        var result = await AddVote.EvaluateAsync(Db, [_key, _closesKey], [vote.PollId, .. Flatten(vote.ToEntry())]);
+        return result.IsNull ? RedisValue.Null : (RedisValue)result;
+    }
+
+    /// <summary>
+    /// Closes a poll for every poll process at once: from here on <see cref="AddAsync"/> refuses its
+    /// votes. Returns the close point: every vote before it counts, none after it.
+    /// </summary>
+    public async Task<StreamId> CloseAsync(CloseMessage close)
+    {
+        var result = await Close.EvaluateAsync(Db, [_key, _closesKey], [close.PollId, .. Flatten(close.ToEntry())]);
+        return StreamId.TryParse((RedisValue)result, out var id) ? id : throw new RedisException($"Redis answered a close with '{result}'.");
+    }
+
+    private static RedisValue[] Flatten(NameValueEntry[] entry)
+    {
+        var values = new RedisValue[entry.Length * 2];
+        for (var i = 0; i < entry.Length; i++)
+        {
+            values[2 * i] = entry[i].Name;
+            values[2 * i + 1] = entry[i].Value;
+        }
+        return values;
+    }
 
     /// <summary>Creates the group from the stream's start, so no vote taken before it is skipped.</summary>
     public async Task EnsureGroupAsync()
@@ -146,6 +213,17 @@ public readonly record struct StreamId(ulong Milliseconds, ulong Sequence)
         Milliseconds != other.Milliseconds ? Milliseconds.CompareTo(other.Milliseconds) : Sequence.CompareTo(other.Sequence);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Milliseconds}-{Sequence}");
+
+    /// <summary>
+    /// The id as one number that orders votes (and close points) the way Redis orders entries, which
+    /// is monotonic across every poll replica. Packs into 63 bits: 43 for milliseconds, 20 for the sequence.
+    /// </summary>
+    public bool TryGetVersion(out long version)
+    {
+        var fits = Milliseconds < 1UL << 43 && Sequence < 1UL << 20;
+        version = fits ? (long)((Milliseconds << 20) | Sequence) : 0;
+        return fits;
+    }
 
     public static bool TryParse(RedisValue value, out StreamId id)
     {

@@ -39,16 +39,20 @@ public sealed class PollStore(NpgsqlDataSource dataSource)
         return true;
     }
 
-    /// <summary>Closes a poll and tells result processes. Null when there is no such poll.</summary>
-    public async Task<PollDefinition?> CloseAsync(string pollId, DateTimeOffset closedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a close with its close point (a version in stream order: no vote from it on counts)
+    /// and tells result processes. The earliest close point wins. Null when there is no such poll.
+    /// </summary>
+    public async Task<PollDefinition?> CloseAsync(string pollId, DateTimeOffset closedAt, long closeVersion, CancellationToken cancellationToken)
     {
         const string sql = $"""
-            UPDATE polls SET closed = true, closed_at = coalesce(closed_at, @ClosedAt), revision = nextval('poll_revision')
+            UPDATE polls SET closed = true, closed_at = coalesce(closed_at, @ClosedAt),
+                close_version = least(close_version, @CloseVersion), revision = nextval('poll_revision')
             WHERE id = @PollId;
             SELECT pg_notify('{StorageSettings.ChangeChannel}', @PollId);
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { PollId = pollId, ClosedAt = closedAt.UtcDateTime }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { PollId = pollId, ClosedAt = closedAt.UtcDateTime, CloseVersion = closeVersion }, cancellationToken: cancellationToken));
         var polls = await ReadAsync(connection, "WHERE p.id = @PollId", new { PollId = pollId }, cancellationToken);
         return polls.Count == 0 ? null : polls[0].Poll;
     }

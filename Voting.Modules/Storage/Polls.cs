@@ -26,3 +26,6 @@ public sealed record PollResults(string PollId, string Question, IReadOnlyList<O
 
 /// <summary>A vote on its way into the votes table. Version orders the votes of one voter.</summary>
 public readonly record struct VoteRow(string PollId, Guid VoterId, string OptionId, DateTimeOffset CastAt, long Version);
+
+/// <summary>A poll's close as the worker meets it in the stream: no vote from <paramref name="Version"/> on counts.</summary>
+public readonly record struct CloseRow(string PollId, long Version, DateTimeOffset ClosedAt);

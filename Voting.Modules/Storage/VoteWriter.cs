@@ -4,23 +4,36 @@ using NpgsqlTypes;
 namespace Voting.Storage;
 
 /// <summary>
-/// Writes a batch of votes in one transaction: upsert where the later version wins, tallies moved
-/// by the triggers, and one NOTIFY per poll touched.
+/// Writes a batch of votes in one transaction: closes met in the stream, the upsert where the later
+/// version wins (and no vote from a poll's close point on), tallies moved by the triggers, and one
+/// NOTIFY per poll touched.
 /// </summary>
 public sealed class VoteWriter(NpgsqlDataSource dataSource)
 {
     private const int MaxDeadlockRetries = 5;
 
-    // Rows are inserted in (poll, voter) order so that two workers lock vote rows in the same order.
+    // The poll role already refuses votes after a close (Redis decides, see VoteStream); this is the
+    // same rule where votes are stored, so a closed poll's tally cannot change whatever wrote the
+    // stream. Rows are inserted in (poll, voter) order so that two workers lock vote rows in the same order.
     private const string UpsertSql = """
         INSERT INTO votes (poll_id, voter_id, option_id, cast_at, version)
-        SELECT poll_id, voter_id, option_id, cast_at, version
+        SELECT v.poll_id, v.voter_id, v.option_id, v.cast_at, v.version
         FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::bigint[])
              AS v(poll_id, voter_id, option_id, cast_at, version)
-        ORDER BY poll_id, voter_id
+        WHERE NOT EXISTS (SELECT 1 FROM polls p WHERE p.id = v.poll_id AND p.close_version <= v.version)
+        ORDER BY v.poll_id, v.voter_id
         ON CONFLICT (poll_id, voter_id) DO UPDATE
           SET option_id = excluded.option_id, cast_at = excluded.cast_at, version = excluded.version
           WHERE votes.version < excluded.version
+        """;
+
+    // A close point only ever moves earlier: the first close wins, wherever it was recorded first.
+    private const string CloseSql = """
+        UPDATE polls p
+        SET closed = true, closed_at = coalesce(p.closed_at, c.closed_at),
+            close_version = least(p.close_version, c.version), revision = nextval('poll_revision')
+        FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS c(poll_id, version, closed_at)
+        WHERE p.id = c.poll_id AND (p.close_version IS NULL OR p.close_version > c.version)
         """;
 
     private const string NotifySql = $"SELECT pg_notify('{StorageSettings.ChangeChannel}', p) FROM unnest($1::text[]) AS p";
@@ -29,9 +42,13 @@ public sealed class VoteWriter(NpgsqlDataSource dataSource)
     /// Writes votes that are already collapsed to one per (poll, voter). Returns the number of
     /// rows inserted or replaced (a redelivered or older vote changes nothing).
     /// </summary>
-    public async Task<int> WriteAsync(IReadOnlyList<VoteRow> votes, CancellationToken cancellationToken)
+    public Task<int> WriteAsync(IReadOnlyList<VoteRow> votes, CancellationToken cancellationToken) =>
+        WriteAsync(votes, [], cancellationToken);
+
+    /// <summary>As above, with the close markers met in the same batch, applied first.</summary>
+    public async Task<int> WriteAsync(IReadOnlyList<VoteRow> votes, IReadOnlyList<CloseRow> closes, CancellationToken cancellationToken)
     {
-        if (votes.Count == 0)
+        if (votes.Count == 0 && closes.Count == 0)
         {
             return 0;
         }
@@ -48,7 +65,7 @@ public sealed class VoteWriter(NpgsqlDataSource dataSource)
             casts[i] = votes[i].CastAt.UtcDateTime;
             versions[i] = votes[i].Version;
         }
-        var touched = polls.Distinct(StringComparer.Ordinal).ToArray();
+        var touched = polls.Concat(closes.Select(c => c.PollId)).Distinct(StringComparer.Ordinal).ToArray();
 
         for (var attempt = 1; ; attempt++)
         {
@@ -57,6 +74,14 @@ public sealed class VoteWriter(NpgsqlDataSource dataSource)
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await using var batch = new NpgsqlBatch(connection, transaction);
+                if (closes.Count > 0)
+                {
+                    var close = new NpgsqlBatchCommand(CloseSql);
+                    close.Parameters.Add(new NpgsqlParameter { Value = closes.Select(c => c.PollId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                    close.Parameters.Add(new NpgsqlParameter { Value = closes.Select(c => c.Version).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                    close.Parameters.Add(new NpgsqlParameter { Value = closes.Select(c => c.ClosedAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+                    batch.BatchCommands.Add(close);
+                }
                 var upsert = new NpgsqlBatchCommand(UpsertSql);
                 upsert.Parameters.Add(new NpgsqlParameter { Value = polls, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
                 upsert.Parameters.Add(new NpgsqlParameter { Value = voters, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });

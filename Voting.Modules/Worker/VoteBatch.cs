@@ -10,10 +10,11 @@ namespace Voting.Worker;
 /// </summary>
 public sealed class VoteBatch
 {
-    private VoteBatch(RedisValue[] ids, List<(VoteRow Vote, StreamEntry Entry)> votes, List<(StreamEntry Entry, string Reason)> rejected)
+    private VoteBatch(RedisValue[] ids, List<(VoteRow Vote, StreamEntry Entry)> votes, List<CloseRow> closes, List<(StreamEntry Entry, string Reason)> rejected)
     {
         Ids = ids;
         Votes = votes;
+        Closes = closes;
         Rejected = rejected;
     }
 
@@ -22,12 +23,16 @@ public sealed class VoteBatch
 
     public List<(VoteRow Vote, StreamEntry Entry)> Votes { get; }
 
+    /// <summary>Close markers: from each one's version on, its poll counts no vote.</summary>
+    public List<CloseRow> Closes { get; }
+
     public List<(StreamEntry Entry, string Reason)> Rejected { get; }
 
     public static VoteBatch Parse(StreamEntry[] entries)
     {
         var ids = new RedisValue[entries.Length];
         var votes = new List<(VoteRow, StreamEntry)>(entries.Length);
+        var closes = new List<CloseRow>();
         var rejected = new List<(StreamEntry, string)>();
         for (var i = 0; i < entries.Length; i++)
         {
@@ -38,20 +43,31 @@ public sealed class VoteBatch
                 // Re-reading pending entries returns trimmed ones without values: nothing to store.
                 continue;
             }
-            if (!VoteMessage.TryParse(entry.Values, out var vote, out var reason))
-            {
-                rejected.Add((entry, reason));
-            }
-            else if (!VoteMessage.TryGetVersion(entry.Id, out var version))
+            if (!VoteMessage.TryGetVersion(entry.Id, out var version))
             {
                 rejected.Add((entry, "entry id cannot order votes"));
             }
-            else
+            else if (CloseMessage.IsClose(entry.Values))
+            {
+                if (CloseMessage.TryParse(entry.Values, out var close, out var reason))
+                {
+                    closes.Add(new CloseRow(close.PollId, version, close.ClosedAt));
+                }
+                else
+                {
+                    rejected.Add((entry, reason));
+                }
+            }
+            else if (VoteMessage.TryParse(entry.Values, out var vote, out var reason))
             {
                 votes.Add((new VoteRow(vote.PollId, vote.VoterId, vote.OptionId, vote.CastAt, version), entry));
             }
+            else
+            {
+                rejected.Add((entry, reason));
+            }
         }
-        return new VoteBatch(ids, votes, rejected);
+        return new VoteBatch(ids, votes, closes, rejected);
     }
 
     /// <summary>Moves votes that name a poll or option that does not exist to the rejected list.</summary>

@@ -188,7 +188,7 @@ internal sealed class VoteWorker(
             await known.ReloadAsync(CancellationToken.None);
             batch.RejectUnknown(known.Contains);
         }
-        var written = await writer.WriteAsync(batch.Collapse(), CancellationToken.None);
+        var written = await writer.WriteAsync(batch.Collapse(), batch.Closes, CancellationToken.None);
         foreach (var (entry, reason) in batch.Rejected)
         {
             logger.LogWarning("Stream entry {EntryId} moved to the dead-letter stream: {Reason}", entry.Id.ToString(), reason);

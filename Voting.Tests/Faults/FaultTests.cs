@@ -39,20 +39,27 @@ public sealed class FaultTests
 
         var victim = AppProcess.Start(["--role", "worker"], env);
         await victim.WaitUntilReadyAsync();
+        var redis = await ConnectionMultiplexer.ConnectAsync(settings.Redis);
+        await using var _ = redis;
         var load = new VoteLoad();
-        var burst = load.RunAsync(poll.Address, pollId, Options, voters: 10500, maxVotesPerVoter: 3, concurrency: 32);
         var kills = 0;
-        var victimOutput = new List<string>();
-        foreach (var at in new[] { 4000, 9000, 14000 })
+        var killing = Task.Run(async () =>
         {
-            await Eventually.WaitAsync(() => load.Completed >= at || burst.IsCompleted, TimeSpan.FromSeconds(120), $"{at} votes sent");
-            await victim.KillAsync();
-            kills++;
-            victimOutput.Add(victim.Output);
-            await victim.DisposeAsync();
-            victim = AppProcess.Start(["--role", "worker"], env);
+            for (; kills < 3; kills++)
+            {
+                await KillWhileHoldingPendingAsync(victim, redis.GetDatabase(), settings.StreamKey);
+                await victim.DisposeAsync();
+                victim = AppProcess.Start(["--role", "worker"], env);
+            }
+        });
+        // Votes keep coming until the third kill has landed, so every kill meets a worker at work.
+        var rounds = 0;
+        do
+        {
+            await load.RunAsync(poll.Address, pollId, Options, voters: 3500, maxVotesPerVoter: 3, concurrency: 32, seed: ++rounds);
         }
-        await burst;
+        while (!killing.IsCompleted || rounds < 3);
+        await killing;
         await using (victim)
         {
             Assert.True(load.Answers.Count >= 20_000, $"only {load.Answers.Count} votes in the burst");
@@ -60,15 +67,35 @@ public sealed class FaultTests
             var expected = load.ExpectedTallies(Options);
             await WaitForTalliesAsync(poll.Address, pollId, expected, TimeSpan.FromSeconds(90));
 
-            var redis = await ConnectionMultiplexer.ConnectAsync(settings.Redis);
-            await using var _ = redis;
             await Eventually.WaitAsync(async () => (await redis.GetDatabase().StreamPendingAsync(settings.StreamKey, "workers")).PendingMessageCount == 0,
                 TimeSpan.FromSeconds(30), "nothing left pending");
             Assert.Equal(3, kills);
             // The killed consumers' pending entries were taken over by a live worker.
             Assert.Contains("Claimed", steady.Output + victim.Output, StringComparison.Ordinal);
-            Console.WriteLine($"worker-kill: {load.Answers.Count} votes from 10500 voters, {load.Summary()}");
+            Console.WriteLine($"worker-kill: {load.Answers.Count} votes in {rounds} rounds of 3500 voters, {load.Summary()}");
         }
+    }
+
+    /// <summary>
+    /// Kills a worker while it holds entries read but not yet acknowledged, which is the state the
+    /// test is about: freeze it (SIGSTOP), look at its pending entries, then kill it, or let it go
+    /// on and look again a moment later. Frozen, it cannot acknowledge between the look and the kill.
+    /// </summary>
+    private static async Task KillWhileHoldingPendingAsync(AppProcess worker, IDatabase redis, string streamKey)
+    {
+        var consumer = $"{Environment.MachineName}-{worker.Id}";
+        await Eventually.WaitAsync(async () =>
+        {
+            await worker.SignalAsync("STOP");
+            var pending = await redis.StreamPendingAsync(streamKey, "workers");
+            if (pending.Consumers.Any(c => c.Name == consumer && c.PendingMessageCount > 0))
+            {
+                await worker.KillAsync();
+                return true;
+            }
+            await worker.SignalAsync("CONT");
+            return false;
+        }, TimeSpan.FromSeconds(120), $"worker {consumer} to hold pending entries");
     }
 
     [Fact]

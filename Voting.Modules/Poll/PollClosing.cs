@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StackExchange.Redis;
+using Voting.Queue;
+using Voting.Storage;
+
+namespace Voting.Poll;
+
+public enum CloseOutcome
+{
+    Closed,
+    UnknownPoll,
+    NotConfirmed,
+}
+
+/// <summary>
+/// Closing a poll, for the API, the admin page and the command line alike. Redis decides: the close
+/// is acknowledged once Redis has it, and from then on every poll process refuses the poll's votes,
+/// including one cut off from PostgreSQL. PostgreSQL is told next; if it cannot be reached, the
+/// workers record the close when they meet its marker in the stream.
+/// </summary>
+public sealed class PollClosing(PollCatalog catalog, PollStore store, VoteStream stream, TimeProvider time, IOptions<QueueOptions> queue, ILogger<PollClosing> logger)
+{
+    private readonly TimeSpan _deadline = TimeSpan.FromMilliseconds(queue.Value.AddTimeoutMilliseconds);
+
+    public async Task<(CloseOutcome Outcome, PollDefinition? Poll)> CloseAsync(string pollId, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsValid(pollId))
+        {
+            return (CloseOutcome.UnknownPoll, null);
+        }
+        // A poll created through another process a moment ago may not be in this catalog yet.
+        var poll = catalog.Find(pollId) ?? await store.FindAsync(pollId, cancellationToken);
+        if (poll is null)
+        {
+            return (CloseOutcome.UnknownPoll, null);
+        }
+        var now = time.GetUtcNow();
+        StreamId point;
+        try
+        {
+            point = await stream.CloseAsync(new CloseMessage(pollId, now)).WaitAsync(_deadline, cancellationToken);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            logger.LogWarning("Close of poll {PollId} not confirmed by Redis: {Reason}", pollId, e.Message);
+            return (CloseOutcome.NotConfirmed, poll);
+        }
+        if (!point.TryGetVersion(out var version))
+        {
+            throw new InvalidOperationException($"The close point {point} cannot be ordered with votes.");
+        }
+        try
+        {
+            poll = await store.CloseAsync(pollId, now, version, cancellationToken) ?? poll;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning("Poll {PollId} is closed (Redis has it); PostgreSQL will learn it from the workers: {Reason}", pollId, e.Message);
+        }
+        poll = poll with { Closed = true };
+        catalog.Put(poll);
+        return (CloseOutcome.Closed, poll);
+    }
+}
