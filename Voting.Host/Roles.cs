@@ -72,6 +72,10 @@ public static class Roles
         }
 
         var app = builder.Build();
+        // The meter provider first, listening, then the instruments with their zeros: each role's
+        // metrics are on /metrics, at zero, before anything happens.
+        app.Services.GetRequiredService<MeterProvider>();
+        app.Services.GetRequiredService<Telemetry>();
         app.UseTrustedProxies(app.Configuration);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -85,7 +89,7 @@ public static class Roles
 
         app.MapGet("/healthz", () => TypedResults.Text("alive"));
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapVotingMetrics();
         if (roles.Has(Role.Poll))
         {
             app.MapPoll();

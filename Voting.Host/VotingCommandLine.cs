@@ -59,6 +59,12 @@ public static class VotingCommandLine
             await error.WriteLineAsync($"voting: invalid setting: {string.Join("; ", e.Failures)}");
             return 1;
         }
+        catch (Npgsql.NpgsqlException e)
+        {
+            // A database that is down or refuses us is a state of the world, not a crash: one line, exit 1.
+            await error.WriteLineAsync($"voting: cannot use PostgreSQL: {OneLine(e)}");
+            return 1;
+        }
         catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
         {
             // Say it in one line: the port is taken (by another voting, say), not a crash.
@@ -66,6 +72,9 @@ public static class VotingCommandLine
             return 1;
         }
     }
+
+    private static string OneLine(Exception e) =>
+        (e.InnerException is { } inner && inner.Message != e.Message ? $"{e.Message} ({inner.Message})" : e.Message).ReplaceLineEndings(" ");
 
     public static RootCommand Create()
     {
@@ -183,8 +192,9 @@ public static class VotingCommandLine
         var close = new Command("close", "Close a poll: it takes no more votes, through any poll process, from the moment this returns. Needs Redis and PostgreSQL.") { pollId };
         close.SetAction(async (parse, cancellationToken) =>
         {
+            var queue = Configuration(parse).GetSection(QueueOptions.SectionName).Get<QueueOptions>() ?? new QueueOptions();
             var (outcome, _) = await PollModule.CloseFromCommandLineAsync(RequireSetting(parse, StorageSettings.ConnectionStringKey),
-                RequireSetting(parse, QueueModule.ConnectionStringKey), parse.GetValue(pollId)!, cancellationToken);
+                RequireSetting(parse, QueueModule.ConnectionStringKey), queue, parse.GetValue(pollId)!, cancellationToken);
             var message = outcome switch
             {
                 CloseOutcome.Closed => null,
@@ -234,16 +244,19 @@ public static class VotingCommandLine
     /// <summary>The PostgreSQL connection string for the database commands: option, environment, or appsettings.json.</summary>
     private static string RequirePostgres(ParseResult parse) => RequireSetting(parse, StorageSettings.ConnectionStringKey);
 
-    /// <summary>A connection string for a terminal command: option, environment, or appsettings.json.</summary>
-    private static string RequireSetting(ParseResult parse, string key)
-    {
-        var configuration = new ConfigurationBuilder()
+    /// <summary>Settings for a terminal command: options, environment, appsettings.json, as for the roles.</summary>
+    private static IConfigurationRoot Configuration(ParseResult parse) =>
+        new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
             .AddInMemoryCollection(Settings(parse))
             .Build();
-        var connectionString = configuration[key];
+
+    /// <summary>A connection string for a terminal command: option, environment, or appsettings.json.</summary>
+    private static string RequireSetting(ParseResult parse, string key)
+    {
+        var connectionString = Configuration(parse)[key];
         return !string.IsNullOrWhiteSpace(connectionString) ? connectionString
             : key == QueueModule.ConnectionStringKey ? throw new MissingSettingException("ConnectionStrings__Redis", "--redis", "a Redis connection string")
             : throw new MissingSettingException("ConnectionStrings__Postgres", "--postgres", "a PostgreSQL connection string");

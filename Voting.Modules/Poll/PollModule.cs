@@ -20,6 +20,7 @@ public static class PollModule
         services.AddQueue(configuration);
         services.AddStorage(configuration);
         services.AddOptions<PollSettings>().BindConfiguration(PollSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(MetricsOwner.Poll);
         services.AddSingleton<PollCatalog>();
         services.AddSingleton<VoteService>();
         services.AddSingleton<PollClosing>();
@@ -76,9 +77,9 @@ public static class PollModule
     }
 
     /// <summary>Closes a poll from the command line: through Redis first, as the poll role does.</summary>
-    public static async Task<(CloseOutcome Outcome, PollDefinition? Poll)> CloseFromCommandLineAsync(string postgres, string redis, string pollId, CancellationToken cancellationToken)
+    public static async Task<(CloseOutcome Outcome, PollDefinition? Poll)> CloseFromCommandLineAsync(string postgres, string redis, QueueOptions settings, string pollId, CancellationToken cancellationToken)
     {
-        var queue = Options.Create(new QueueOptions());
+        var queue = Options.Create(settings);
         await using var data = StorageModule.CreateDataSource(postgres);
         await using var connection = await ConnectionMultiplexer.ConnectAsync(QueueModule.CreateOptions(redis, queue.Value));
         var closing = new PollClosing(new PollCatalog(), new PollStore(data), new VoteStream(connection, queue), TimeProvider.System, queue,

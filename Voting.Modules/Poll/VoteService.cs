@@ -57,10 +57,10 @@ internal sealed class VoteService(PollCatalog catalog, VoteStream stream, TimePr
         {
             telemetry.Rejected(outcome switch
             {
-                VoteOutcome.UnknownPoll => "unknown_poll",
-                VoteOutcome.UnknownOption => "unknown_option",
-                VoteOutcome.Closed => "closed",
-                _ => "not_confirmed",
+                VoteOutcome.UnknownPoll => Telemetry.Reasons.UnknownPoll,
+                VoteOutcome.UnknownOption => Telemetry.Reasons.UnknownOption,
+                VoteOutcome.Closed => Telemetry.Reasons.Closed,
+                _ => Telemetry.Reasons.NotConfirmed,
             });
         }
         return outcome;

@@ -14,6 +14,7 @@ public static class ResultModule
     {
         services.AddStorage(configuration);
         services.AddOptions<ResultSettings>().BindConfiguration(ResultSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(MetricsOwner.Result);
         services.AddSingleton<Subscriptions>();
         services.AddSingleton<ResultsBroadcaster>();
         services.AddHostedService(sp => sp.GetRequiredService<ResultsBroadcaster>());

@@ -13,6 +13,7 @@ public static class WorkerModule
         services.AddQueue(configuration);
         services.AddStorage(configuration);
         services.AddOptions<WorkerSettings>().BindConfiguration(WorkerSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(MetricsOwner.Worker);
         services.AddSingleton<KnownOptions>();
         services.AddSingleton<VoteWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<VoteWorker>());

@@ -100,7 +100,8 @@ public class CommandLineTests
         Assert.All(runs, r => Assert.True(r.ExitCode == 0, r.Output));
         await using var data = Voting.Storage.StorageModule.CreateDataSource(database);
         await using var count = data.CreateCommand("SELECT count(*) FROM \"VersionInfo\"");
-        Assert.Equal(1L, await count.ExecuteScalarAsync());
+        var migrations = typeof(Voting.Storage.Migrator).Assembly.GetTypes().Count(t => t.IsDefined(typeof(FluentMigrator.MigrationAttribute), false));
+        Assert.Equal((long)migrations, await count.ExecuteScalarAsync());
     }
 
     [Fact]
@@ -134,10 +135,35 @@ public class CommandLineTests
         Assert.Equal(2, tooFew.ExitCode);
         Assert.Contains("2 to 10 options", tooFew.Output);
 
-        Assert.Equal(0, (await AppProcess.RunAsync(["polls", "close", "lunch"], env)).ExitCode);
+        // Closing goes through Redis, where every poll process checks each vote.
+        var missingRedis = await AppProcess.RunAsync(["polls", "close", "lunch"], env);
+        Assert.Equal(1, missingRedis.ExitCode);
+        Assert.Contains("ConnectionStrings__Redis", missingRedis.Output);
+        var streamKey = TestEnvironment.UniqueKey("votes");
+        env["ConnectionStrings__Redis"] = TestEnvironment.Redis;
+        env["Voting__Queue__StreamKey"] = streamKey;
+        var closed = await AppProcess.RunAsync(["polls", "close", "lunch"], env);
+        Assert.True(closed.ExitCode == 0, closed.Output);
         var list = await AppProcess.RunAsync(["polls", "list"], env);
         Assert.Contains("lunch\tclosed\tLunch?", list.Output);
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(TestEnvironment.Redis))
+        {
+            Assert.True((await redis.GetDatabase().HashGetAsync(streamKey + ":closes", "lunch")).HasValue, "the close point is in Redis");
+        }
         Assert.Equal(1, (await AppProcess.RunAsync(["polls", "close", "nope"], env)).ExitCode);
+    }
+
+    [Theory]
+    [InlineData("migrate")]
+    [InlineData("polls list")]
+    public async Task A_database_that_cannot_be_reached_is_one_line_and_exit_1_not_a_crash(string command)
+    {
+        var env = new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port={AppProcess.FreePort()};Database=voting;Username=postgres;Timeout=2" };
+        var (code, output) = await AppProcess.RunAsync(command.Split(' '), env);
+        Assert.Equal(1, code);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("voting: cannot use PostgreSQL", line);
+        Assert.DoesNotContain(" at ", line);
     }
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)

@@ -81,6 +81,10 @@ public sealed class WorkerTests : IAsyncLifetime
         var metrics = await Eventually.WaitAsync(() => _app.Client.GetStringAsync("/metrics"), m => names.All(m.Contains),
             TimeSpan.FromSeconds(10), "every metric");
         Assert.Contains("reason=\"unknown_option\"", metrics);
+        // The worker's histograms count its batches (they are written by Telemetry, not the exporter).
+        await Eventually.WaitAsync(() => _app.Client.GetStringAsync("/metrics"),
+            m => System.Text.RegularExpressions.Regex.IsMatch(m, @"voting_batch_size_count [1-9]") && System.Text.RegularExpressions.Regex.IsMatch(m, @"voting_batch_duration_seconds_sum 0\.\d*[1-9]"),
+            TimeSpan.FromSeconds(10), "batches counted in the histograms");
     }
 
     [Fact]
