@@ -18,7 +18,8 @@ public static class PollModule
     public static IServiceCollection AddPoll(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddQueue(configuration);
-        services.AddStorage(configuration);
+        // The catalog refresh, and creates and closes now and then.
+        services.AddStorage(configuration, connections: 4);
         services.AddOptions<PollSettings>().BindConfiguration(PollSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(MetricsOwner.Poll);
         services.AddSingleton<PollCatalog>();

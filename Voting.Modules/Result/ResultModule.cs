@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Voting.Storage;
 using Voting.Web;
 
@@ -12,13 +14,17 @@ public static class ResultModule
     /// <summary>The result role: results API and page, the SignalR hub, and the change broadcaster.</summary>
     public static IServiceCollection AddResult(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddStorage(configuration);
+        // Reads of O(options) take about a millisecond: a few connections serve thousands of readers a second.
+        services.AddStorage(configuration, connections: 8);
         services.AddOptions<ResultSettings>().BindConfiguration(ResultSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(MetricsOwner.Result);
         services.AddSingleton<Subscriptions>();
         services.AddSingleton<ResultsBroadcaster>();
         services.AddHostedService(sp => sp.GetRequiredService<ResultsBroadcaster>());
-        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, VotingJson.Default));
+        services.AddSingleton<KnownPolls>();
+        services.AddSingleton<HubGuard>();
+        services.AddLogging(logging => logging.AddFilter(HubGuard.DispatcherLogCategory, LogLevel.Critical));
+        services.AddSignalR(hub => hub.AddFilter<HubGuard>()).AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, VotingJson.Default));
         return services;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Voting.Storage;
 using Voting.Web;
@@ -24,13 +25,13 @@ internal static class ResultPages
 
     private static async Task<Results<Ok<PollResults>, ProblemHttpResult>> Api(string pollId, ResultStore results, NpgsqlDataSource dataSource, HttpContext http)
     {
-        var snapshot = await ReadAsync(pollId, results, dataSource, http.RequestAborted);
+        var snapshot = await ReadAsync(pollId, results, dataSource, http);
         return snapshot is null ? Problems.Of(StatusCodes.Status404NotFound, "There is no such poll.") : TypedResults.Ok(snapshot);
     }
 
     private static async Task<IResult> Page(string pollId, ResultStore results, NpgsqlDataSource dataSource, HttpContext http)
     {
-        var snapshot = await ReadAsync(pollId, results, dataSource, http.RequestAborted);
+        var snapshot = await ReadAsync(pollId, results, dataSource, http);
         return snapshot is null ? NotFound() : Respond(Html.Page(snapshot.Question, Render(snapshot), "results.js"));
     }
 
@@ -40,7 +41,7 @@ internal static class ResultPages
     /// </summary>
     private static async Task<IResult> Present(string pollId, ResultStore results, NpgsqlDataSource dataSource, IConfiguration configuration, HttpContext http)
     {
-        var snapshot = await ReadAsync(pollId, results, dataSource, http.RequestAborted);
+        var snapshot = await ReadAsync(pollId, results, dataSource, http);
         if (snapshot is null)
         {
             return NotFound();
@@ -49,8 +50,14 @@ internal static class ResultPages
         return Respond(Html.Page(snapshot.Question, RenderPresenter(snapshot, voteUrl), "results.js", bodyClass: "present"));
     }
 
-    private static async Task<PollResults?> ReadAsync(string pollId, ResultStore results, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
-        Ids.IsValid(pollId) ? await Transient.RetryOnceAsync(dataSource, ct => results.ReadAsync(pollId, ct), cancellationToken) : null;
+    /// <summary>A poll's results; an unknown poll is answered from memory (<see cref="KnownPolls"/>), without a query.</summary>
+    private static async Task<PollResults?> ReadAsync(string pollId, ResultStore results, NpgsqlDataSource dataSource, HttpContext http)
+    {
+        var known = http.RequestServices.GetRequiredService<KnownPolls>();
+        return await known.ExistsAsync(pollId, http.RequestAborted)
+            ? await Transient.RetryOnceAsync(dataSource, ct => results.ReadAsync(pollId, ct), http.RequestAborted)
+            : null;
+    }
 
     private static IResult NotFound() =>
         Respond(Html.NoSuchPoll(), 404);

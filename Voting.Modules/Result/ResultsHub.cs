@@ -8,20 +8,21 @@ namespace Voting.Result;
 /// Clients call <c>Subscribe(pollId)</c>, get the current snapshot at once as a <c>results</c>
 /// message, and then one whenever the poll changes (at most about ten a second).
 /// </summary>
-internal sealed class ResultsHub(ResultStore results, NpgsqlDataSource dataSource, Subscriptions subscriptions) : Hub
+internal sealed class ResultsHub(ResultStore results, KnownPolls known, NpgsqlDataSource dataSource, Subscriptions subscriptions) : Hub
 {
     public const string Path = "/hubs/results";
     public const string ResultsMessage = "results";
 
     public async Task Subscribe(string pollId)
     {
-        if (!Ids.IsValid(pollId))
-        {
-            throw new HubException("There is no such poll.");
-        }
         PollResults? snapshot;
         try
         {
+            // Unknown polls are answered from memory: a flood of made-up ids costs no queries.
+            if (!await known.ExistsAsync(pollId, Context.ConnectionAborted))
+            {
+                throw new HubException("There is no such poll.");
+            }
             snapshot = await Transient.RetryOnceAsync(dataSource, ct => results.ReadAsync(pollId, ct), Context.ConnectionAborted);
         }
         catch (NpgsqlException)
@@ -31,6 +32,10 @@ internal sealed class ResultsHub(ResultStore results, NpgsqlDataSource dataSourc
         if (snapshot is null)
         {
             throw new HubException("There is no such poll.");
+        }
+        if (!subscriptions.CanAdd(Context.ConnectionId, pollId))
+        {
+            throw new HubException($"One connection watches at most {Subscriptions.MaxPerConnection} polls.");
         }
         // Join the group before sending the snapshot, so no change can fall between the two.
         await Groups.AddToGroupAsync(Context.ConnectionId, Subscriptions.Group(pollId), Context.ConnectionAborted);

@@ -8,7 +8,13 @@ internal sealed class Subscriptions(Telemetry telemetry)
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _byConnection = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _viewers = new(StringComparer.Ordinal);
 
+    /// <summary>Polls one connection may watch: a page watches one; the bound keeps a client from growing our state.</summary>
+    public const int MaxPerConnection = 20;
+
     public static string Group(string pollId) => "poll:" + pollId;
+
+    public bool CanAdd(string connectionId, string pollId) =>
+        !_byConnection.TryGetValue(connectionId, out var polls) || polls.ContainsKey(pollId) || polls.Count < MaxPerConnection;
 
     public bool Add(string connectionId, string pollId)
     {

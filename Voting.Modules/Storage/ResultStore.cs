@@ -27,5 +27,11 @@ public sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time)
         return new PollResults(pollId, rows[0].Question, options, options.Sum(o => o.Votes), rows[0].Closed, time.GetUtcNow());
     }
 
+    public async Task<bool> ExistsAsync(string pollId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT 1 FROM polls WHERE id = @PollId)", new { PollId = pollId }, cancellationToken: cancellationToken));
+    }
+
     private sealed record ResultRow(string Question, bool Closed, string OptionId, string Label, long Votes);
 }

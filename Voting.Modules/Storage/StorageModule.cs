@@ -7,15 +7,23 @@ namespace Voting.Storage;
 
 public static class StorageModule
 {
-    /// <summary>One pooled data source per process, shared by every role that needs PostgreSQL.</summary>
-    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// One pooled data source per process, shared by every role that needs PostgreSQL. Each role
+    /// says how many connections it needs at most (<paramref name="connections"/>); the pool is their
+    /// sum, unless the connection string sets <c>Maximum Pool Size</c> itself. Npgsql's own default
+    /// is 100 a process, so a few replicas could take all of PostgreSQL's 100 connections, starving
+    /// the others (the poll role's catalog refresh then fails with 53300): replicas × pool must stay
+    /// below <c>max_connections</c>, which docs/reliability.md works out for the manifests.
+    /// </summary>
+    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration, int connections)
     {
         var connectionString = configuration[StorageSettings.ConnectionStringKey];
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             throw new MissingSettingException("ConnectionStrings__Postgres", "--postgres", "a PostgreSQL connection string");
         }
-        services.TryAddSingleton(_ => CreateDataSource(connectionString));
+        services.AddSingleton(new PoolShare(connections));
+        services.TryAddSingleton(sp => CreateDataSource(connectionString, sp.GetServices<PoolShare>().Sum(s => s.Connections)));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PollStore>();
         services.TryAddSingleton<VoteWriter>();
@@ -23,9 +31,13 @@ public static class StorageModule
         return services;
     }
 
-    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    public static NpgsqlDataSource CreateDataSource(string connectionString, int? maxPoolSize = null)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (maxPoolSize is { } size && !HasKey(connectionString, "Maximum Pool Size") && !HasKey(connectionString, "Max Pool Size") && !HasKey(connectionString, "MaxPoolSize"))
+        {
+            builder.MaxPoolSize = size;
+        }
         // Fail fast enough that a request or a readiness probe is not held past its own deadline.
         if (!HasKey(connectionString, "Timeout"))
         {
@@ -42,3 +54,6 @@ public static class StorageModule
     private static bool HasKey(string connectionString, string key) =>
         connectionString.Contains(key + "=", StringComparison.OrdinalIgnoreCase);
 }
+
+/// <summary>The PostgreSQL connections one role in this process may hold at most.</summary>
+public sealed record PoolShare(int Connections);

@@ -11,7 +11,8 @@ public static class WorkerModule
     public static IServiceCollection AddWorker(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddQueue(configuration);
-        services.AddStorage(configuration);
+        // Two batches in flight, the known options' reload, one spare.
+        services.AddStorage(configuration, connections: 4);
         services.AddOptions<WorkerSettings>().BindConfiguration(WorkerSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(MetricsOwner.Worker);
         services.AddSingleton<KnownOptions>();

@@ -23,7 +23,12 @@ public sealed class TcpProxy : IAsyncDisposable
         _accepting = AcceptAsync();
     }
 
+    private long _bytesToServer;
+
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Bytes clients have sent to the server through this proxy: a measure of how much they asked of it.</summary>
+    public long BytesToServer => Interlocked.Read(ref _bytesToServer);
 
     public void Cut()
     {
@@ -73,7 +78,7 @@ public sealed class TcpProxy : IAsyncDisposable
                 _open.Add(inbound);
                 _open.Add(outbound);
             }
-            var a = inbound.GetStream().CopyToAsync(outbound.GetStream(), _stop.Token);
+            var a = CountedCopyAsync(inbound.GetStream(), outbound.GetStream());
             var b = outbound.GetStream().CopyToAsync(inbound.GetStream(), _stop.Token);
             await Task.WhenAny(a, b);
         }
@@ -85,6 +90,17 @@ public sealed class TcpProxy : IAsyncDisposable
         {
             inbound.Dispose();
             outbound.Dispose();
+        }
+    }
+
+    private async Task CountedCopyAsync(Stream from, Stream to)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
+        {
+            Interlocked.Add(ref _bytesToServer, read);
+            await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
         }
     }
 
