@@ -21,9 +21,13 @@ public static class NewPoll
             errors["id"] = [$"An id is 1 to {Ids.MaxLength} letters, digits, '-' or '_'."];
         }
         var q = question?.Trim();
-        if (string.IsNullOrEmpty(q) || q.Length > MaxQuestionLength || HasControlCharacters(q))
+        if (string.IsNullOrEmpty(q) || q.Length > MaxQuestionLength)
         {
             errors["question"] = [$"The question is 1 to {MaxQuestionLength} characters of text."];
+        }
+        else if (PollText.Problem(q) is { } problem)
+        {
+            errors["question"] = [$"The question {problem}."];
         }
         if (labels is null || labels.Count < MinOptions || labels.Count > MaxOptions)
         {
@@ -32,13 +36,17 @@ public static class NewPoll
         else
         {
             var trimmed = labels.Select(l => l?.Trim()).ToArray();
-            if (trimmed.Any(l => string.IsNullOrEmpty(l) || l.Length > MaxLabelLength || HasControlCharacters(l)))
+            if (trimmed.Any(l => string.IsNullOrEmpty(l) || l.Length > MaxLabelLength))
             {
                 errors["options"] = [$"Each option is 1 to {MaxLabelLength} characters of text."];
             }
-            else if (trimmed.Distinct(StringComparer.OrdinalIgnoreCase).Count() != trimmed.Length)
+            else if (trimmed.Select((l, i) => (Problem: PollText.Problem(l!), Position: i + 1)).FirstOrDefault(p => p.Problem is not null) is { Problem: { } problem } bad)
             {
-                errors["options"] = ["Options must differ from each other."];
+                errors["options"] = [$"Option {bad.Position} {problem}."];
+            }
+            else if (trimmed.Select(l => PollText.Skeleton(l!)).Distinct(StringComparer.Ordinal).Count() != trimmed.Length)
+            {
+                errors["options"] = ["Options must differ from each other in what people see."];
             }
         }
         return errors;
@@ -105,6 +113,4 @@ public static class NewPoll
         }
         return candidate;
     }
-
-    private static bool HasControlCharacters(string text) => text.Any(char.IsControl);
 }

@@ -119,6 +119,11 @@ public sealed class BadInputTests : IAsyncLifetime
             (HttpMethod.Post, "/api/polls", $$"""{"id":"{{_poll.Id}}","question":"Q?","options":["A","B"]}""", json, true, HttpStatusCode.Conflict),
             (HttpMethod.Post, "/api/polls", $$"""{"question":"{{new string('q', 20_000)}}","options":["A","B"]}""", json, true, HttpStatusCode.RequestEntityTooLarge),
             (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","B"],"closed":true}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["Yes","Yes\u200b"]}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["Yes","Ye\u0455"]}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","\u3164"]}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Which \u202Eeno?","options":["A","B"]}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q\ud800?","options":["A","B"]}""", json, true, HttpStatusCode.BadRequest),
             (HttpMethod.Post, $"/api/polls/{PathSegment("nope'")}/close", null, null, true, HttpStatusCode.NotFound),
         ];
         foreach (var (method, path, body, type, admin, expected) in table)
