@@ -31,15 +31,19 @@ internal static class AdminPages
         admin.MapPost("/polls/{pollId}/close", Close);
     }
 
-    private static async Task<IResult> Home(HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery,
+    /// <summary>Polls on one page of the admin list.</summary>
+    public const int PageSize = 50;
+
+    private static async Task<IResult> Home([FromQuery] string? after, HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery,
         PollCatalog catalog, PollStore store, NpgsqlDataSource dataSource)
     {
         if (!session.IsSignedIn(http))
         {
             return SignInPage(http, adminToken, antiforgery, error: null, StatusCodes.Status200OK);
         }
-        var totals = await TotalsAsync(store, dataSource, http.RequestAborted);
-        return Private(http, Page(Title, Dashboard(Tokens(http, antiforgery), catalog.All, totals, new CreateForm()), "admin.js", "admin"));
+        var page = catalog.Page(after, PageSize) ?? catalog.Page(null, PageSize)!;
+        var totals = await TotalsAsync(store, dataSource, page.Polls.Select(p => p.Id).ToArray(), http.RequestAborted);
+        return Private(http, Page(Title, Dashboard(Tokens(http, antiforgery), page, totals, new CreateForm()), "admin.js", "admin"));
     }
 
     private static IResult SignIn([FromForm(Name = "token")] string? candidate, HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery)
@@ -75,9 +79,10 @@ internal static class AdminPages
         var errors = NewPoll.Validate(null, question, labels);
         if (errors.Count > 0)
         {
-            var totals = await TotalsAsync(store, dataSource, http.RequestAborted);
+            var page = catalog.Page(null, PageSize)!;
+            var totals = await TotalsAsync(store, dataSource, page.Polls.Select(p => p.Id).ToArray(), http.RequestAborted);
             var form = new CreateForm(question, options, errors);
-            return Private(http, Page(Title, Dashboard(Tokens(http, antiforgery), catalog.All, totals, form), "admin.js", "admin"), StatusCodes.Status422UnprocessableEntity);
+            return Private(http, Page(Title, Dashboard(Tokens(http, antiforgery), page, totals, form), "admin.js", "admin"), StatusCodes.Status422UnprocessableEntity);
         }
         var created = await PollApi.CreateAsync(store, catalog, null, question!, labels, time.GetUtcNow(), http.RequestAborted);
         return SeeOther(http, $"/admin/polls/{Uri.EscapeDataString(created!.Id)}");
@@ -94,7 +99,7 @@ internal static class AdminPages
         {
             return Private(http, NoSuchPoll("/admin", "All polls"), StatusCodes.Status404NotFound);
         }
-        var totals = await TotalsAsync(store, dataSource, http.RequestAborted);
+        var totals = await TotalsAsync(store, dataSource, [poll.Id], http.RequestAborted);
         var voteUrl = ShareLink.VoteUrl(settings.Value.PublicUrl, http.Request, poll.Id);
         return Private(http, Page(poll.Question, Detail(Tokens(http, antiforgery), poll, Count(totals, poll.Id), voteUrl), "admin.js", "admin"));
     }
@@ -115,11 +120,11 @@ internal static class AdminPages
     }
 
     /// <summary>Vote counts from the kept tallies; the page still works (without counts) while PostgreSQL is down.</summary>
-    private static async Task<IReadOnlyDictionary<string, long>?> TotalsAsync(PollStore store, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyDictionary<string, long>?> TotalsAsync(PollStore store, NpgsqlDataSource dataSource, string[] pollIds, CancellationToken cancellationToken)
     {
         try
         {
-            return await Transient.RetryOnceAsync(dataSource, store.TotalsAsync, cancellationToken);
+            return await Transient.RetryOnceAsync(dataSource, ct => store.TotalsAsync(pollIds, ct), cancellationToken);
         }
         catch (NpgsqlException)
         {
@@ -170,8 +175,9 @@ internal static class AdminPages
         public string? Error(string field) => Errors is not null && Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
     }
 
-    private static string Dashboard(AntiforgeryTokenSet tokens, IReadOnlyList<PollDefinition> polls, IReadOnlyDictionary<string, long>? totals, CreateForm form)
+    private static string Dashboard(AntiforgeryTokenSet tokens, PollPage page, IReadOnlyDictionary<string, long>? totals, CreateForm form)
     {
+        var polls = page.Polls;
         var body = new StringBuilder();
         body.Append($"""
             <div class="admin-head"><h1>Poll management</h1>
@@ -207,6 +213,10 @@ internal static class AdminPages
                     """);
             }
             body.Append("</ul>");
+        }
+        if (page.NextAfter is { } next)
+        {
+            body.Append($"""<p class="more"><a rel="next" href="/admin?after={Uri.EscapeDataString(next)}">Older polls</a></p>""");
         }
         body.Append("</section>");
         return body.ToString();

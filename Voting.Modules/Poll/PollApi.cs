@@ -18,13 +18,39 @@ internal static class PollApi
     public static void Map(IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/polls").WithTags("polls");
-        api.MapGet("/", (PollCatalog catalog) => TypedResults.Ok(catalog.All));
+        api.MapGet("/", List);
         api.MapGet("/{pollId}", GetPoll);
         api.MapPost("/{pollId}/votes", Vote).WithMetadata(new VoteRateLimitedAttribute());
 
         var admin = api.MapGroup("/").AddEndpointFilter(AdminToken.RequireBearer);
         admin.MapPost("/", Create);
         admin.MapPost("/{pollId}/close", Close);
+    }
+
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    /// <summary>
+    /// Polls newest first, a page at a time (<c>?limit=</c> 1 to 200, default 50; <c>?after=</c> the
+    /// last id of the page before). The answer stays an array; a <c>Link: rel="next"</c> header
+    /// points to the next page while there is one.
+    /// </summary>
+    private static Results<Ok<IReadOnlyList<PollDefinition>>, ProblemHttpResult> List(string? after, string? limit, PollCatalog catalog, HttpContext http)
+    {
+        var size = DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, $"limit is a whole number from 1 to {MaxPageSize}.");
+        }
+        if (after is not null && !Ids.IsValid(after) || catalog.Page(after, size) is not { } page)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "after names no poll: give the id of the last poll of the page before.");
+        }
+        if (page.NextAfter is { } next)
+        {
+            http.Response.Headers.Link = $"</api/polls?limit={size}&after={Uri.EscapeDataString(next)}>; rel=\"next\"";
+        }
+        return TypedResults.Ok(page.Polls);
     }
 
     private static Results<Ok<PollDefinition>, ProblemHttpResult> GetPoll(string pollId, PollCatalog catalog) =>

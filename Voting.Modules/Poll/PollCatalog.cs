@@ -11,6 +11,7 @@ public sealed class PollCatalog
 {
     private readonly Lock _gate = new();
     private ImmutableDictionary<string, PollDefinition> _polls = ImmutableDictionary.Create<string, PollDefinition>(StringComparer.Ordinal);
+    private (PollDefinition[] All, PollDefinition[] Open) _newestFirst = ([], []);
 
     /// <summary>True once the polls have been read from the database at least once.</summary>
     public bool Loaded { get; private set; }
@@ -19,7 +20,31 @@ public sealed class PollCatalog
 
     public PollDefinition? Find(string pollId) => _polls.GetValueOrDefault(pollId);
 
-    public IReadOnlyList<PollDefinition> All => _polls.Values.OrderByDescending(p => p.CreatedAt).ThenBy(p => p.Id, StringComparer.Ordinal).ToArray();
+    public int Count => _polls.Count;
+
+    /// <summary>
+    /// One page of polls, newest first, after the poll <paramref name="after"/> (the last of the page
+    /// before; null for the first page). Null when <paramref name="after"/> names no poll. Lists are
+    /// paged because they grow with every poll ever made, and anyone may ask for them.
+    /// </summary>
+    public PollPage? Page(string? after, int limit, bool openOnly = false)
+    {
+        var list = openOnly ? _newestFirst.Open : _newestFirst.All;
+        var start = 0;
+        if (after is not null)
+        {
+            if (Find(after) is not { } last)
+            {
+                return null;
+            }
+            // The position just past the cursor poll, whether or not it is still in this list.
+            var at = Array.BinarySearch(list, last, NewestFirst.Instance);
+            start = at >= 0 ? at + 1 : ~at;
+        }
+        var count = Math.Clamp(list.Length - start, 0, limit);
+        var polls = list.AsSpan(start, count).ToArray();
+        return new PollPage(polls, start + count < list.Length ? polls[^1].Id : null);
+    }
 
     /// <summary>
     /// Applies polls read from the database. Polls are never deleted and a close is never undone, so
@@ -37,7 +62,7 @@ public sealed class PollCatalog
                 Merge(builder, poll);
                 revision = Math.Max(revision, pollRevision);
             }
-            _polls = builder.ToImmutable();
+            Swap(builder.ToImmutable());
             Revision = revision;
             Loaded = true;
         }
@@ -50,10 +75,30 @@ public sealed class PollCatalog
         {
             var builder = _polls.ToBuilder();
             Merge(builder, poll);
-            _polls = builder.ToImmutable();
+            Swap(builder.ToImmutable());
         }
+    }
+
+    private void Swap(ImmutableDictionary<string, PollDefinition> polls)
+    {
+        var all = polls.Values.ToArray();
+        Array.Sort(all, NewestFirst.Instance);
+        _newestFirst = (all, Array.FindAll(all, p => !p.Closed));
+        _polls = polls;
     }
 
     private static void Merge(ImmutableDictionary<string, PollDefinition>.Builder polls, PollDefinition poll) =>
         polls[poll.Id] = !poll.Closed && polls.TryGetValue(poll.Id, out var known) && known.Closed ? poll with { Closed = true } : poll;
+}
+
+/// <summary>A page of polls and the cursor for the next one (null on the last page).</summary>
+public sealed record PollPage(IReadOnlyList<PollDefinition> Polls, string? NextAfter);
+
+internal sealed class NewestFirst : IComparer<PollDefinition>
+{
+    public static readonly NewestFirst Instance = new();
+
+    public int Compare(PollDefinition? x, PollDefinition? y) =>
+        x is null || y is null ? Comparer<object?>.Default.Compare(x, y)
+        : y.CreatedAt.CompareTo(x.CreatedAt) is var byTime and not 0 ? byTime : string.CompareOrdinal(x.Id, y.Id);
 }

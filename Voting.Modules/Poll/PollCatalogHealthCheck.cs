@@ -7,6 +7,6 @@ internal sealed class PollCatalogHealthCheck(PollCatalog catalog) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(catalog.Loaded
-            ? HealthCheckResult.Healthy($"{catalog.All.Count} polls in memory")
+            ? HealthCheckResult.Healthy($"{catalog.Count} polls in memory")
             : HealthCheckResult.Unhealthy("Poll definitions not loaded yet."));
 }

@@ -40,7 +40,7 @@ internal sealed class PollCatalogRefresher(PollCatalog catalog, PollStore store,
             {
                 if (!failing)
                 {
-                    logger.LogWarning(e, "Cannot read poll definitions; voting goes on with the {Count} polls in memory", catalog.All.Count);
+                    logger.LogWarning(e, "Cannot read poll definitions; voting goes on with the {Count} polls in memory", catalog.Count);
                     failing = true;
                 }
             }

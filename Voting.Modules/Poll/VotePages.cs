@@ -23,11 +23,15 @@ internal static class VotePages
         routes.MapPost("/polls/{pollId}", Submit).WithMetadata(new VoteRateLimitedAttribute());
     }
 
-    private static IResult Home(PollCatalog catalog)
+    /// <summary>Open polls on one page of the home page: it stays small however many polls there are.</summary>
+    public const int HomePageSize = 20;
+
+    private static IResult Home([FromQuery] string? after, PollCatalog catalog)
     {
-        var open = catalog.All.Where(p => !p.Closed).ToArray();
+        var page = catalog.Page(after, HomePageSize, openOnly: true) ?? catalog.Page(null, HomePageSize, openOnly: true)!;
+        var open = page.Polls;
         var body = new StringBuilder("<h1>Open polls</h1>");
-        if (open.Length == 0)
+        if (open.Count == 0)
         {
             body.Append("<p class=\"muted\">There are no open polls right now.</p>");
         }
@@ -42,6 +46,10 @@ internal static class VotePages
                     """);
             }
             body.Append("</ul>");
+        }
+        if (page.NextAfter is { } next)
+        {
+            body.Append($"""<p class="more"><a rel="next" href="/?after={Uri.EscapeDataString(next)}">More polls</a></p>""");
         }
         body.Append("""<p class="muted organise"><a href="/admin">Poll management</a></p>""");
         return Respond(Page("Open polls", body.ToString()));

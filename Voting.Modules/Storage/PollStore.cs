@@ -71,12 +71,12 @@ public sealed class PollStore(NpgsqlDataSource dataSource)
         return polls.Count == 0 ? null : polls[0].Poll;
     }
 
-    /// <summary>Total votes per poll, from the tallies (O(options), not O(votes)).</summary>
-    public async Task<IReadOnlyDictionary<string, long>> TotalsAsync(CancellationToken cancellationToken)
+    /// <summary>Total votes of the polls named, from the tallies (O(options), not O(votes)).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> TotalsAsync(IReadOnlyCollection<string> pollIds, CancellationToken cancellationToken)
     {
-        const string sql = "SELECT poll_id AS PollId, sum(votes)::bigint AS Total FROM tallies GROUP BY poll_id";
+        const string sql = "SELECT poll_id AS PollId, sum(votes)::bigint AS Total FROM tallies WHERE poll_id = ANY(@PollIds) GROUP BY poll_id";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string PollId, long Total)>(new CommandDefinition(sql, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<(string PollId, long Total)>(new CommandDefinition(sql, new { PollIds = pollIds.ToArray() }, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.PollId, r => r.Total, StringComparer.Ordinal);
     }
 
