@@ -10,25 +10,26 @@ namespace Voting.Poll;
 /// a transaction committed out of revision order. Failures are logged and retried; the catalog
 /// keeps serving what it has.
 /// </summary>
-internal sealed class PollCatalogRefresher(PollCatalog catalog, PollStore store, IOptions<PollSettings> settings, ILogger<PollCatalogRefresher> logger) : BackgroundService
+internal sealed class PollCatalogRefresher(PollCatalog catalog, PollStore store, TimeProvider time, IOptions<PollSettings> settings, ILogger<PollCatalogRefresher> logger) : BackgroundService
 {
     private static readonly TimeSpan FullReloadEvery = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = TimeSpan.FromMilliseconds(settings.Value.CatalogRefreshMilliseconds);
-        var lastFull = DateTimeOffset.MinValue;
+        var fullReload = new Every(FullReloadEvery, time);
         var failing = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var full = !catalog.Loaded || DateTimeOffset.UtcNow - lastFull > FullReloadEvery;
+                // A failed full read is due again at the next pass: the schedule is taken only once it succeeded.
+                var full = !catalog.Loaded || fullReload.IsDue;
                 var changed = await store.LoadChangedAsync(full ? 0 : catalog.Revision, stoppingToken);
                 catalog.Apply(changed);
                 if (full)
                 {
-                    lastFull = DateTimeOffset.UtcNow;
+                    fullReload.TakeIfDue();
                 }
                 if (failing)
                 {
@@ -46,7 +47,7 @@ internal sealed class PollCatalogRefresher(PollCatalog catalog, PollStore store,
             }
             try
             {
-                await Task.Delay(interval, stoppingToken);
+                await Task.Delay(interval, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {

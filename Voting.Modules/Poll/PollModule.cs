@@ -74,7 +74,7 @@ public static class PollModule
         {
             throw new ArgumentException(string.Join(" ", errors.Values.SelectMany(v => v)));
         }
-        return await PollApi.CreateAsync(store, new PollCatalog(), id, question, labels, DateTimeOffset.UtcNow, cancellationToken);
+        return await PollApi.CreateAsync(store, new PollCatalog(), id, question, labels, TimeProvider.System.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>Closes a poll from the command line: through Redis first, as the poll role does.</summary>

@@ -22,10 +22,13 @@ internal sealed class ResultsBroadcaster(
     Subscriptions subscriptions,
     IHubContext<ResultsHub> hub,
     Telemetry telemetry,
+    TimeProvider time,
     IOptions<ResultSettings> options,
     ILogger<ResultsBroadcaster> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, byte> _dirty = new(StringComparer.Ordinal);
+    // When each poll was last pushed (a TimeProvider timestamp). Only the last interval's pushes
+    // matter (an older one no longer holds a push back), so older entries are dropped as it goes.
     private readonly Dictionary<string, long> _lastPush = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
     private readonly TimeSpan _interval = TimeSpan.FromMilliseconds(options.Value.PushIntervalMilliseconds);
@@ -43,7 +46,7 @@ internal sealed class ResultsBroadcaster(
 
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
-        var backoff = TimeSpan.FromMilliseconds(250);
+        var reconnect = new Backoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -57,7 +60,7 @@ internal sealed class ResultsBroadcaster(
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
-                backoff = TimeSpan.FromMilliseconds(250);
+                reconnect.Reset();
                 foreach (var pollId in subscriptions.WatchedPolls)
                 {
                     MarkChanged(pollId);
@@ -75,16 +78,11 @@ internal sealed class ResultsBroadcaster(
             catch (Exception e)
             {
                 dataSource.Clear();
-                logger.LogWarning("Result change listener lost its connection ({Message}); reconnecting in {Delay} ms", e.Message, (int)backoff.TotalMilliseconds);
-                try
-                {
-                    await Task.Delay(backoff, stoppingToken);
-                }
-                catch (OperationCanceledException)
+                logger.LogWarning("Result change listener lost its connection ({Message}); reconnecting in {Delay} ms", e.Message, (int)reconnect.Next().TotalMilliseconds);
+                if (!await reconnect.WaitAsync(time, stoppingToken))
                 {
                     break;
                 }
-                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
             }
         }
     }
@@ -103,13 +101,13 @@ internal sealed class ResultsBroadcaster(
                 break;
             }
             wait = Timeout.InfiniteTimeSpan;
-            var now = Environment.TickCount64;
+            var now = time.GetTimestamp();
+            ForgetOldPushes(now);
             foreach (var pollId in _dirty.Keys)
             {
-                var due = _lastPush.GetValueOrDefault(pollId, long.MinValue / 2) + (long)_interval.TotalMilliseconds;
-                if (due > now)
+                if (_lastPush.TryGetValue(pollId, out var last) && time.GetElapsedTime(last, now) < _interval)
                 {
-                    var untilDue = TimeSpan.FromMilliseconds(due - now);
+                    var untilDue = _interval - time.GetElapsedTime(last, now);
                     wait = wait == Timeout.InfiniteTimeSpan || untilDue < wait ? untilDue : wait;
                     continue;
                 }
@@ -128,6 +126,20 @@ internal sealed class ResultsBroadcaster(
             }
         }
     }
+
+    private void ForgetOldPushes(long now)
+    {
+        foreach (var (pollId, last) in _lastPush)
+        {
+            if (time.GetElapsedTime(last, now) >= _interval)
+            {
+                _lastPush.Remove(pollId);
+            }
+        }
+    }
+
+    /// <summary>How many polls' last push this process remembers (for tests: it must not grow with every poll ever pushed).</summary>
+    internal int RememberedPushes => _lastPush.Count;
 
     private async Task<bool> PushOneAsync(string pollId, CancellationToken stoppingToken)
     {

@@ -20,14 +20,25 @@ internal sealed class VoteWorker(
     KnownOptions known,
     NpgsqlDataSource dataSource,
     Telemetry telemetry,
+    TimeProvider time,
     IOptions<WorkerSettings> options,
     ILogger<VoteWorker> logger) : BackgroundService
 {
-    private static readonly TimeSpan ClaimEvery = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan HousekeepingEvery = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
-
     private readonly WorkerSettings _settings = options.Value;
+    private readonly Every _claims = new(TimeSpan.FromSeconds(5), time);
+    private readonly Every _housekeeping = new(TimeSpan.FromSeconds(1), time);
+    private readonly Every _consumerCleanup = new(TimeSpan.FromSeconds(60), time, firstAfter: TimeSpan.FromSeconds(30));
+    // Nothing to read: a few milliseconds, growing while idle. A blocking read would stall every
+    // other command on the shared Redis connection.
+    private readonly Backoff _idle = new(TimeSpan.FromMilliseconds(2), TimeSpan.FromMilliseconds(options.Value.MaxIdleDelayMilliseconds));
+    private readonly Backoff _errors = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
+    private bool _groupReady;
+    private bool _readOwnPending = true;
+    // While a full batch is being written, the next one is read and written beside it on a second
+    // connection: a worker otherwise spends most of its time waiting for one upsert at a time.
+    // Two at most; each is acknowledged only after its own commit. Several workers already write
+    // at once, so the invariants hold (versions decide, triggers move tallies, batches are sorted).
+    private Task<int>? _inFlight;
 
     /// <summary>Unique per process, so a restarted worker is a new consumer and its old one can be claimed from.</summary>
     public string Consumer { get; } = $"{Environment.MachineName}-{Environment.ProcessId}";
@@ -35,89 +46,12 @@ internal sealed class VoteWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         logger.LogInformation("Worker {Consumer} starting on stream group {Group}", Consumer, stream.Group);
-        var readOwnPending = true;
-        var idleDelay = TimeSpan.Zero;
-        var backoff = TimeSpan.Zero;
-        var groupReady = false;
-        var nextClaim = DateTime.UtcNow;
-        var nextHousekeeping = DateTime.UtcNow;
-        var nextConsumerCleanup = DateTime.UtcNow.AddSeconds(30);
-        // While a full batch is being written, the next one is read and written beside it on a second
-        // connection: a worker otherwise spends most of its time waiting for one upsert at a time.
-        // Two at most; each is acknowledged only after its own commit. Several workers already write
-        // at once, so the invariants hold (versions decide, triggers move tallies, batches are sorted).
-        Task<int>? inFlight = null;
-
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (!groupReady)
-                {
-                    await stream.EnsureGroupAsync();
-                    groupReady = true;
-                }
-                var now = DateTime.UtcNow;
-                if (inFlight is not null && (readOwnPending || now >= nextHousekeeping || now >= nextClaim))
-                {
-                    // Pending re-reads, claims and trimming see every started batch finished.
-                    var finished = inFlight;
-                    inFlight = null;
-                    await finished;
-                }
-                if (now >= nextHousekeeping)
-                {
-                    nextHousekeeping = now + HousekeepingEvery;
-                    await HousekeepAsync(now >= nextConsumerCleanup);
-                    if (now >= nextConsumerCleanup)
-                    {
-                        nextConsumerCleanup = now.AddSeconds(60);
-                    }
-                }
-
-                int handled;
-                if (readOwnPending)
-                {
-                    // After a start or a failed batch: our own unacknowledged entries come first.
-                    handled = await ProcessAsync(await stream.ReadAsync(Consumer, _settings.BatchSize, pending: true));
-                    readOwnPending = handled > 0;
-                }
-                else if (now >= nextClaim)
-                {
-                    nextClaim = now + ClaimEvery;
-                    handled = await ClaimAbandonedAsync(stoppingToken);
-                }
-                else
-                {
-                    var entries = await stream.ReadAsync(Consumer, _settings.BatchSize, pending: false);
-                    var previous = inFlight;
-                    // Tracked from the start, so a failure of the previous batch still waits for it.
-                    inFlight = ProcessAsync(entries);
-                    handled = previous is null ? 0 : await previous;
-                    if (entries.Length == _settings.BatchSize && !stoppingToken.IsCancellationRequested)
-                    {
-                        // A full batch: more are likely waiting, so read the next while this one is written.
-                        handled += entries.Length;
-                    }
-                    else
-                    {
-                        var current = inFlight;
-                        inFlight = null;
-                        handled += await current;
-                    }
-                }
-
-                backoff = TimeSpan.Zero;
-                if (handled > 0 || readOwnPending)
-                {
-                    idleDelay = TimeSpan.Zero;
-                    continue;
-                }
-                // Nothing to do: wait a little, a little longer each time, up to a cap. A blocking
-                // read would stall every other command on the shared Redis connection.
-                idleDelay = idleDelay == TimeSpan.Zero ? TimeSpan.FromMilliseconds(2)
-                    : TimeSpan.FromMilliseconds(Math.Min(idleDelay.TotalMilliseconds * 2, _settings.MaxIdleDelayMilliseconds));
-                await Task.Delay(idleDelay, stoppingToken);
+                await PassAsync(stoppingToken);
+                _errors.Reset();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -125,36 +59,93 @@ internal sealed class VoteWorker(
             }
             catch (Exception e)
             {
-                // A batch still being written finishes (or fails) before our pending entries are re-read.
-                await ObserveAsync(inFlight);
-                inFlight = null;
-                readOwnPending = true;
-                if (e is RedisServerException && e.Message.Contains("NOGROUP", StringComparison.Ordinal))
-                {
-                    groupReady = false;
-                }
-                if (e is NpgsqlException)
-                {
-                    // Connections in the pool died with the server; start afresh when it is back.
-                    dataSource.Clear();
-                }
-                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100)
-                    : TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, MaxBackoff.TotalMilliseconds));
+                await RecoverAsync(e);
                 logger.LogWarning("Worker pass failed ({Error}: {Message}); retrying in {Delay} ms",
-                    e.GetType().Name, e.Message, (int)backoff.TotalMilliseconds);
-                try
-                {
-                    await Task.Delay(backoff, stoppingToken);
-                }
-                catch (OperationCanceledException)
+                    e.GetType().Name, e.Message, (int)_errors.Next().TotalMilliseconds);
+                if (!await _errors.WaitAsync(time, stoppingToken))
                 {
                     break;
                 }
             }
         }
         // Stopping: a batch already started is finished and acknowledged.
-        await ObserveAsync(inFlight);
+        await ObserveAsync(_inFlight);
         logger.LogInformation("Worker {Consumer} stopped", Consumer);
+    }
+
+    /// <summary>One turn: housekeeping when due, then our own pending entries, a claim, or the next batches.</summary>
+    private async Task PassAsync(CancellationToken stoppingToken)
+    {
+        if (!_groupReady)
+        {
+            await stream.EnsureGroupAsync();
+            _groupReady = true;
+        }
+        if (_inFlight is not null && (_readOwnPending || _housekeeping.IsDue || _claims.IsDue))
+        {
+            // Pending re-reads, claims and trimming see every started batch finished.
+            var finished = _inFlight;
+            _inFlight = null;
+            await finished;
+        }
+        if (_housekeeping.TakeIfDue())
+        {
+            await HousekeepAsync(removeIdleConsumers: _consumerCleanup.TakeIfDue());
+        }
+        var handled = _readOwnPending ? await ReadOwnPendingAsync()
+            : _claims.TakeIfDue() ? await ClaimAbandonedAsync(stoppingToken)
+            : await ReadPipelinedAsync(stoppingToken);
+        if (handled > 0 || _readOwnPending)
+        {
+            _idle.Reset();
+            return;
+        }
+        await Task.Delay(_idle.Next(), time, stoppingToken);
+    }
+
+    /// <summary>After a start or a failed batch: our own unacknowledged entries come first.</summary>
+    private async Task<int> ReadOwnPendingAsync()
+    {
+        var handled = await ProcessAsync(await stream.ReadAsync(Consumer, _settings.BatchSize, pending: true));
+        _readOwnPending = handled > 0;
+        return handled;
+    }
+
+    /// <summary>
+    /// Reads new entries and starts writing them. A full batch is left in flight (more are likely
+    /// waiting: the next read goes on beside it); a partial one is finished before returning.
+    /// </summary>
+    private async Task<int> ReadPipelinedAsync(CancellationToken stoppingToken)
+    {
+        var entries = await stream.ReadAsync(Consumer, _settings.BatchSize, pending: false);
+        var previous = _inFlight;
+        // Tracked from the start, so a failure of the previous batch still waits for it.
+        _inFlight = ProcessAsync(entries);
+        var handled = previous is null ? 0 : await previous;
+        if (entries.Length == _settings.BatchSize && !stoppingToken.IsCancellationRequested)
+        {
+            return handled + entries.Length;
+        }
+        var current = _inFlight;
+        _inFlight = null;
+        return handled + await current;
+    }
+
+    /// <summary>After a failed pass: the batch beside it settles, our pending entries are read again, dead connections go.</summary>
+    private async Task RecoverAsync(Exception e)
+    {
+        await ObserveAsync(_inFlight);
+        _inFlight = null;
+        _readOwnPending = true;
+        if (e is RedisServerException && e.Message.Contains("NOGROUP", StringComparison.Ordinal))
+        {
+            _groupReady = false;
+        }
+        if (e is NpgsqlException)
+        {
+            // Connections in the pool died with the server; start afresh when it is back.
+            dataSource.Clear();
+        }
     }
 
     private async Task ObserveAsync(Task? task)

@@ -89,6 +89,48 @@ public sealed class ResultHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_broadcaster_forgets_pushes_older_than_the_push_interval()
+    {
+        var polls = new List<string>();
+        var hubs = new List<HubConnection>();
+        for (var connection = 0; connection < 3; connection++)
+        {
+            var first = await CreatePollAsync("x", "y");
+            polls.Add(first);
+            var (hub, _) = await SubscribeAsync(_result.Address, first);
+            hubs.Add(hub);
+            for (var i = 0; i < 4; i++)
+            {
+                var pollId = await CreatePollAsync("x", "y");
+                polls.Add(pollId);
+                await hub.InvokeAsync("Subscribe", pollId);
+            }
+        }
+        try
+        {
+            var writer = _result.Service<VoteWriter>();
+            var broadcaster = _result.Service<Voting.Result.ResultsBroadcaster>();
+            // One transaction: the 15 notifications arrive together and are pushed in one pass.
+            await writer.WriteAsync(polls.Select(p => new VoteRow(p, Guid.NewGuid(), "x", DateTimeOffset.UtcNow, 1)).ToList(), CancellationToken.None);
+            await Eventually.WaitAsync(() => broadcaster.RememberedPushes == 15, TimeSpan.FromSeconds(5), "pushes to the 15 polls");
+            // Later pushes of one poll: the others' entries go once their interval has passed.
+            var version = 2;
+            await Eventually.WaitAsync(async () =>
+            {
+                await writer.WriteAsync([new VoteRow(polls[0], Guid.NewGuid(), "y", DateTimeOffset.UtcNow, version++)], CancellationToken.None);
+                return broadcaster.RememberedPushes <= 1;
+            }, TimeSpan.FromSeconds(5), "old pushes forgotten");
+        }
+        finally
+        {
+            foreach (var hub in hubs)
+            {
+                await hub.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task After_the_listen_connection_is_lost_it_reconnects_and_rereads_every_watched_poll()
     {
         var pollId = await CreatePollAsync("x", "y");
