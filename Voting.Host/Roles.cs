@@ -48,7 +48,7 @@ public static class Roles
             .AddPrometheusExporter());
         var health = services.AddHealthChecks();
 
-        // Each role brings its own services; readiness checks exactly what DESIGN.md says that role needs.
+        // Each role brings its own services; readiness checks exactly what docs/architecture.md says that role needs.
         if (roles.Has(Role.Poll))
         {
             services.AddPoll(builder.Configuration);

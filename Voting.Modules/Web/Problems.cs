@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Voting.Web;
 
-/// <summary>RFC 7807 answers with the status codes DESIGN.md lists.</summary>
+/// <summary>RFC 7807 answers with the status codes docs/architecture.md lists.</summary>
 public static class Problems
 {
     public static ProblemHttpResult Of(int status, string detail) =>
