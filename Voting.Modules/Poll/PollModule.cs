@@ -25,7 +25,7 @@ public static class PollModule
         services.AddSingleton<AdminToken>();
         services.AddSingleton<AdminSession>();
         services.AddHostedService<PollCatalogRefresher>();
-        services.AddVoteRateLimits(configuration);
+        services.AddVoteRateLimits();
         RequireAdminTokenInProduction(configuration);
 
         // Antiforgery tokens and cookies must verify on every poll replica and survive restarts, so
