@@ -15,6 +15,7 @@ public static class SettingKeys
         "Voting__PublicUrl",
         "Voting__TrustedProxies",
         "Voting__ForwardedHops",
+        "Voting__DataProtectionKey",
         "Voting__RateLimits__PerVoterPerMinute",
         "Voting__RateLimits__PerAddressPerSecond",
         "Voting__RateLimits__NewVotersPerAddressPerMinute",
