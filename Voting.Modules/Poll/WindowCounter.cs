@@ -41,7 +41,7 @@ internal sealed class WindowCounter
     public bool TryTake(UInt128 key, int salt, int limit, out TimeSpan retryAfter)
     {
         var (current, previous, elapsed) = Read(key, salt, out var cells);
-        if (current + (previous * (1 - elapsed)) < limit)
+        if (Blend(current, previous, elapsed) < limit)
         {
             Increment(cells);
             retryAfter = TimeSpan.Zero;
@@ -55,7 +55,7 @@ internal sealed class WindowCounter
     public bool IsOver(UInt128 key, int salt, int limit, out TimeSpan retryAfter)
     {
         var (current, previous, elapsed) = Read(key, salt, out _);
-        if (current + (previous * (1 - elapsed)) < limit)
+        if (Blend(current, previous, elapsed) < limit)
         {
             retryAfter = TimeSpan.Zero;
             return false;
@@ -89,9 +89,16 @@ internal sealed class WindowCounter
         // The row whose blended count is smaller is the better estimate of this key alone.
         var a = (Current: Volatile.Read(ref current[cells.A]), Previous: Volatile.Read(ref previous[cells.A]));
         var b = (Current: Volatile.Read(ref current[cells.B]), Previous: Volatile.Read(ref previous[cells.B]));
-        var best = a.Current + (a.Previous * (1 - elapsed)) <= b.Current + (b.Previous * (1 - elapsed)) ? a : b;
+        var best = Blend(a.Current, a.Previous, elapsed) <= Blend(b.Current, b.Previous, elapsed) ? a : b;
         return (best.Current, best.Previous, elapsed);
     }
+
+    /// <summary>
+    /// The count over the last window: this window's, plus the previous one's share still inside it,
+    /// rounded up, so a burst that crosses the start of a window gets no extra events.
+    /// </summary>
+    private static long Blend(int current, int previous, double elapsed) =>
+        current + (long)Math.Ceiling(previous * (1 - elapsed));
 
     private void Increment((int A, int B) cells)
     {
@@ -131,15 +138,15 @@ internal sealed class WindowCounter
     private TimeSpan Wait(int current, int previous, double elapsed, int limit)
     {
         double fraction;
-        if (current < limit)
+        if (current < limit && previous > 0)
         {
             // Still this window: wait until the previous window's share has faded enough.
-            fraction = Math.Max(0, (1 - ((limit - current) / (double)previous)) - elapsed);
+            fraction = Math.Max(0, 1 - ((limit - current - 1) / (double)previous) - elapsed);
         }
         else
         {
             // Next window: this one's count becomes the previous one and fades in turn.
-            fraction = (1 - elapsed) + Math.Max(0, 1 - (limit / (double)current));
+            fraction = (1 - elapsed) + Math.Max(0, 1 - ((limit - 1) / (double)Math.Max(current, 1)));
         }
         return TimeSpan.FromTicks((long)(fraction * _windowTicks));
     }
