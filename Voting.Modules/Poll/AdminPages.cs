@@ -189,8 +189,8 @@ internal static class AdminPages
         var body = new StringBuilder();
         body.Append($"""
             <div class="admin-head"><h1>Poll management</h1>
-            <form method="post" action="/admin/sign-out">{Hidden(tokens)}<button type="submit" class="link">Sign out</button></form>
-            <form method="post" action="/admin/sign-out-everywhere" data-confirm="Sign out every organiser, on every device?">{Hidden(tokens)}<button type="submit" class="link" data-sign-out-everywhere>Sign out everywhere</button></form></div>
+            <div class="sign-out"><form method="post" action="/admin/sign-out">{Hidden(tokens)}<button type="submit" class="link">Sign out</button></form>
+            <form method="post" action="/admin/sign-out-everywhere" data-confirm="Sign out every organiser, on every device?">{Hidden(tokens)}<button type="submit" class="link" data-sign-out-everywhere>Sign out everywhere</button></form></div></div>
             <section class="card" aria-labelledby="new-poll"><h2 id="new-poll">New poll</h2>
             <form method="post" action="/admin/polls" class="stack" data-create-poll>
             {Hidden(tokens)}
