@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -71,24 +70,10 @@ public static class RateLimits
                 new WindowLimiter(new WindowCounter(TimeSpan.FromMinutes(1), 1 << 16, time), s.NewVotersPerAddressPerMinute, NewVoterByAddressAndPoll),
                 new WindowLimiter(new WindowCounter(TimeSpan.FromMinutes(1), 1 << 16, time), s.PerVoterPerMinute, KnownVoter),
                 new WindowLimiter(new WindowCounter(TimeSpan.FromMinutes(1), 1 << 12, time), SignInRateLimitedAttribute.PerAddressPerMinute, SignIn));
-            options.OnRejected = async (context, _) => await WriteTooManyAsync(context.HttpContext,
-                context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1));
+            options.OnRejected = async (context, _) => await Problems.TooMany(context.HttpContext,
+                context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1)).ExecuteAsync(context.HttpContext);
         });
         return services;
-    }
-
-    /// <summary>429 with Retry-After in whole seconds (at least 1), as problem details.</summary>
-    public static async Task WriteTooManyAsync(HttpContext http, TimeSpan wait)
-    {
-        var retryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = { Status = 429, Detail = $"Too many requests; try again in {retryAfter} s." },
-        });
     }
 
     private static bool IsVote(HttpContext context) =>
