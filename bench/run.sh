@@ -99,7 +99,8 @@ psql_() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -d voting -tAq "$@"; }
 token="bench-admin-token-$(date +%s)-0123456789"
 
 export ConnectionStrings__Redis=$redis_conn ConnectionStrings__Postgres=$pg_conn Voting__AdminToken=$token
-export ASPNETCORE_ENVIRONMENT=Production Voting__RateLimits__PerVoterPerMinute=0 Voting__RateLimits__PerAddressPerSecond=0
+export ASPNETCORE_ENVIRONMENT=Production Voting__RateLimits__PerVoterPerMinute=0 Voting__RateLimits__PerAddressPerSecond=0 \
+  Voting__RateLimits__NewVotersPerAddressPerMinute=0 Voting__DataProtectionKey=bench-data-protection-key-0123456789abcdef
 export Logging__LogLevel__Default=Warning
 "$app_dir/voting" migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; die "migration failed"; }
 

@@ -24,7 +24,8 @@ start_postgres "$work/pg" "$pg_port"; create_database "$pg_port" voting
 export ConnectionStrings__Redis="127.0.0.1:$redis_port"
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$pg_port;Database=voting;Username=postgres"
 export Voting__AdminToken=soak-admin-token-0123456789 ASPNETCORE_ENVIRONMENT=Production
-export Voting__RateLimits__PerVoterPerMinute=0 Voting__RateLimits__PerAddressPerSecond=0
+export Voting__RateLimits__PerVoterPerMinute=0 Voting__RateLimits__PerAddressPerSecond=0 Voting__RateLimits__NewVotersPerAddressPerMinute=0
+export Voting__DataProtectionKey=soak-data-protection-key-0123456789abcdef
 export Logging__LogLevel__Default=Warning
 "$work/app/voting" migrate >/dev/null
 "$work/app/voting" polls create --id soak --question "Soak?" --option A --option B >/dev/null

@@ -26,6 +26,7 @@ internal static class AdminPages
         admin.MapGet("/", Home);
         admin.MapPost("/sign-in", SignIn).WithMetadata(new SignInRateLimitedAttribute());
         admin.MapPost("/sign-out", SignOut);
+        admin.MapPost("/sign-out-everywhere", SignOutEverywhere);
         admin.MapPost("/polls", Create);
         admin.MapGet("/polls/{pollId}", Show);
         admin.MapPost("/polls/{pollId}/close", Close);
@@ -37,7 +38,7 @@ internal static class AdminPages
     private static async Task<IResult> Home([FromQuery] string? after, HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery,
         PollCatalog catalog, PollStore store, NpgsqlDataSource dataSource)
     {
-        if (!session.IsSignedIn(http))
+        if (!await session.IsSignedInAsync(http))
         {
             return SignInPage(http, adminToken, antiforgery, error: null, StatusCodes.Status200OK);
         }
@@ -46,7 +47,7 @@ internal static class AdminPages
         return Private(http, Page(Title, Dashboard(Tokens(http, antiforgery), page, totals, new CreateForm()), "admin.js", "admin"));
     }
 
-    private static IResult SignIn([FromForm(Name = "token")] string? candidate, HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery)
+    private static async Task<IResult> SignIn([FromForm(Name = "token")] string? candidate, HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery)
     {
         if (!adminToken.IsConfigured)
         {
@@ -56,7 +57,7 @@ internal static class AdminPages
         {
             return SignInPage(http, adminToken, antiforgery, "That token is not right.", StatusCodes.Status403Forbidden);
         }
-        session.SignIn(http);
+        await session.SignInAsync(http);
         return SeeOther(http, "/admin");
     }
 
@@ -67,11 +68,24 @@ internal static class AdminPages
         return SeeOther(http, "/admin");
     }
 
+    /// <summary>
+    /// Ends every admin session on every replica (a lost laptop, a shared screen). Only a signed-in
+    /// organiser may, and the form carries an antiforgery token like every other.
+    /// </summary>
+    private static async Task<IResult> SignOutEverywhere(IFormCollection form, HttpContext http, AdminSession session)
+    {
+        if (await session.IsSignedInAsync(http))
+        {
+            await session.SignOutEverywhereAsync(http);
+        }
+        return SeeOther(http, "/admin");
+    }
+
     private static async Task<IResult> Create([FromForm(Name = "question")] string? question, [FromForm(Name = "options")] string? options,
         HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery,
         PollCatalog catalog, PollStore store, NpgsqlDataSource dataSource, TimeProvider time)
     {
-        if (!session.IsSignedIn(http))
+        if (!await session.IsSignedInAsync(http))
         {
             return SignInPage(http, adminToken, antiforgery, "Sign in to manage polls.", StatusCodes.Status401Unauthorized);
         }
@@ -91,7 +105,7 @@ internal static class AdminPages
     private static async Task<IResult> Show(string pollId, HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery,
         PollCatalog catalog, PollStore store, NpgsqlDataSource dataSource, IOptions<PollSettings> settings)
     {
-        if (!session.IsSignedIn(http))
+        if (!await session.IsSignedInAsync(http))
         {
             return SeeOther(http, "/admin");
         }
@@ -107,7 +121,7 @@ internal static class AdminPages
     private static async Task<IResult> Close(string pollId, IFormCollection form, HttpContext http, AdminSession session,
         AdminToken adminToken, IAntiforgery antiforgery, PollClosing closing)
     {
-        if (!session.IsSignedIn(http))
+        if (!await session.IsSignedInAsync(http))
         {
             return SignInPage(http, adminToken, antiforgery, "Sign in to manage polls.", StatusCodes.Status401Unauthorized);
         }
@@ -181,7 +195,8 @@ internal static class AdminPages
         var body = new StringBuilder();
         body.Append($"""
             <div class="admin-head"><h1>Poll management</h1>
-            <form method="post" action="/admin/sign-out">{Hidden(tokens)}<button type="submit" class="link">Sign out</button></form></div>
+            <div class="sign-out"><form method="post" action="/admin/sign-out">{Hidden(tokens)}<button type="submit" class="link">Sign out</button></form>
+            <form method="post" action="/admin/sign-out-everywhere" data-confirm="Sign out every organiser, on every device?">{Hidden(tokens)}<button type="submit" class="link" data-sign-out-everywhere>Sign out everywhere</button></form></div></div>
             <section class="card" aria-labelledby="new-poll"><h2 id="new-poll">New poll</h2>
             <form method="post" action="/admin/polls" class="stack" data-create-poll>
             {Hidden(tokens)}

@@ -1,60 +1,83 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Voting.Poll;
 
 /// <summary>
-/// The organiser's sign-in, kept in the browser rather than on the server: an HttpOnly,
-/// SameSite=Strict cookie whose value Data Protection encrypts and signs (keys in Redis, so every
-/// poll replica reads it). It names the admin token it was issued for, so changing the token signs
-/// everyone out, and it expires after <see cref="Lifetime"/>.
+/// The organiser's sign-in: an HttpOnly, SameSite=Strict cookie whose value Data Protection encrypts
+/// and signs (keys in Redis, so every poll replica reads it). It names the admin token it was issued
+/// for, so changing the token signs everyone out; it expires after <see cref="Lifetime"/>; and it
+/// carries the session generation kept in Redis, so "Sign out everywhere" (which bumps the
+/// generation) ends every session at once, on every replica, before its cookie expires.
 /// </summary>
-public sealed class AdminSession(IDataProtectionProvider dataProtection, IOptions<PollSettings> settings)
+public sealed class AdminSession(IDataProtectionProvider dataProtection, IOptions<PollSettings> settings, IConnectionMultiplexer redis, TimeProvider time)
 {
     public const string CookieName = "voting-admin";
     public const string CookiePath = "/admin";
+    public const string GenerationKey = "voting:admin-sessions:generation";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
 
     private readonly ITimeLimitedDataProtector _protector =
-        dataProtection.CreateProtector("Voting.Poll.AdminSession.v1").ToTimeLimitedDataProtector();
+        dataProtection.CreateProtector("Voting.Poll.AdminSession.v2").ToTimeLimitedDataProtector();
 
     private readonly string? _fingerprint = string.IsNullOrEmpty(settings.Value.AdminToken)
         ? null
         : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("admin-session:" + settings.Value.AdminToken)));
 
-    public bool IsSignedIn(HttpContext http)
+    /// <summary>Reads the generation from Redis: a RedisException becomes a 503, never a sign-in that cannot be revoked.</summary>
+    public async Task<bool> IsSignedInAsync(HttpContext http)
     {
         if (_fingerprint is null || !http.Request.Cookies.TryGetValue(CookieName, out var value) || string.IsNullOrEmpty(value))
         {
             return false;
         }
+        string payload;
         try
         {
-            var payload = _protector.Unprotect(value);
-            return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(payload), Encoding.UTF8.GetBytes(_fingerprint));
+            payload = _protector.Unprotect(value, out _);
         }
         catch (CryptographicException)
         {
             // Tampered with, expired, or protected by a key that no longer exists: not signed in.
             return false;
         }
+        var separator = payload.LastIndexOf('|');
+        if (separator < 0 || !long.TryParse(payload.AsSpan(separator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var generation))
+        {
+            return false;
+        }
+        var fingerprintMatches = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(payload[..separator]), Encoding.UTF8.GetBytes(_fingerprint));
+        return fingerprintMatches && generation == await CurrentGenerationAsync();
     }
 
-    public void SignIn(HttpContext http)
+    public async Task SignInAsync(HttpContext http)
     {
         if (_fingerprint is null)
         {
             throw new InvalidOperationException("No admin token is configured.");
         }
-        var value = _protector.Protect(_fingerprint, DateTimeOffset.UtcNow + Lifetime);
+        var generation = await CurrentGenerationAsync();
+        var value = _protector.Protect($"{_fingerprint}|{generation.ToString(CultureInfo.InvariantCulture)}", time.GetUtcNow() + Lifetime);
         http.Response.Cookies.Append(CookieName, value, Options(http, Lifetime));
     }
 
     public static void SignOut(HttpContext http) =>
         http.Response.Cookies.Delete(CookieName, Options(http, maxAge: null));
+
+    /// <summary>Ends every admin session on every replica, this one's too.</summary>
+    public async Task SignOutEverywhereAsync(HttpContext http)
+    {
+        await redis.GetDatabase().StringIncrementAsync(GenerationKey);
+        SignOut(http);
+    }
+
+    private async Task<long> CurrentGenerationAsync() =>
+        (long?)await redis.GetDatabase().StringGetAsync(GenerationKey) ?? 0;
 
     private static CookieOptions Options(HttpContext http, TimeSpan? maxAge) => new()
     {

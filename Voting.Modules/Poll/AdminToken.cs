@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Voting.Web;
 
@@ -24,11 +25,15 @@ public sealed class AdminToken(IOptions<PollSettings> settings)
         _hash is not null && candidate is not null
         && CryptographicOperations.FixedTimeEquals(_hash, SHA256.HashData(Encoding.UTF8.GetBytes(candidate)));
 
-    /// <summary>401 without a bearer token, 403 with a wrong one (or while no token is configured).</summary>
+    /// <summary>
+    /// 401 without a bearer token, 403 with a wrong one (or while no token is configured), 429 once an
+    /// address has sent too many wrong ones (<see cref="AdminGuesses"/>).
+    /// </summary>
     public static async ValueTask<object?> RequireBearer(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var token = http.RequestServices.GetService(typeof(AdminToken)) as AdminToken;
+        var token = http.RequestServices.GetRequiredService<AdminToken>();
+        var guesses = http.RequestServices.GetRequiredService<AdminGuesses>();
         var header = http.Request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
         if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || header.Length == scheme.Length)
@@ -36,8 +41,13 @@ public sealed class AdminToken(IOptions<PollSettings> settings)
             http.Response.Headers.WWWAuthenticate = "Bearer";
             return Problems.Of(StatusCodes.Status401Unauthorized, "Poll management needs Authorization: Bearer <admin token>.");
         }
-        if (token is null || !token.Matches(header[scheme.Length..].Trim()))
+        if (guesses.IsBlocked(http, out var wait))
         {
+            return Problems.TooMany(http, wait);
+        }
+        if (!token.Matches(header[scheme.Length..].Trim()))
+        {
+            guesses.Failed(http);
             return Problems.Of(StatusCodes.Status403Forbidden, "The admin token is wrong.");
         }
         return await next(context);

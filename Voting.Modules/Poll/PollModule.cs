@@ -1,12 +1,7 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 using Voting.Queue;
 using Voting.Storage;
 
@@ -28,14 +23,10 @@ public static class PollModule
         services.AddSingleton<AdminToken>();
         services.AddSingleton<AdminSession>();
         services.AddHostedService<PollCatalogRefresher>();
-        services.AddVoteRateLimits(configuration);
+        services.AddVoteRateLimits();
         RequireAdminTokenInProduction(configuration);
 
-        // Antiforgery tokens and cookies must verify on every poll replica and survive restarts, so
-        // the keys live in Redis, which every poll process already uses.
-        services.AddDataProtection().SetApplicationName("voting");
-        services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((options, redis) =>
-            options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), "voting:data-protection-keys"));
+        services.AddPollDataProtection(configuration);
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "voting-af";

@@ -1,28 +1,38 @@
-using System.Globalization;
+using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Voting.Web;
 
 namespace Voting.Poll;
 
 /// <summary>
-/// Votes are limited per voter (a person changing their mind is fine; a loop is not) and per client
-/// address (a script minting a new voter per request). The address limit is a token bucket whose
-/// burst is ten seconds' worth, so a lecture hall of phones behind one NAT address can all vote at
-/// the moment the speaker asks, while a sustained hammering from one address is held to the rate.
+/// Votes are limited per client address (an IPv4 address or an IPv6 /64), per new voter an address
+/// creates on one poll, and per voter. Defaults and the reasoning behind them: docs/reliability.md,
+/// "Voter identity and rate limits".
 /// </summary>
 public sealed class RateLimitSettings
 {
     public const string SectionName = "Voting:RateLimits";
 
     /// <summary>Votes one voter may cast per minute; 0 turns the limit off.</summary>
+    [Range(0, 100_000, ErrorMessage = "Voting__RateLimits__PerVoterPerMinute must be 0 (off) to 100000.")]
     public int PerVoterPerMinute { get; set; } = 30;
 
-    /// <summary>Votes per second from one client address, with a burst of ten seconds' worth; 0 turns it off.</summary>
+    /// <summary>Votes per second from one client address, counted over ten seconds (so a burst of ten seconds' worth); 0 turns it off.</summary>
+    [Range(0, 100_000, ErrorMessage = "Voting__RateLimits__PerAddressPerSecond must be 0 (off) to 100000.")]
     public int PerAddressPerSecond { get; set; } = 50;
+
+    /// <summary>
+    /// New voters (votes without a valid voter cookie) one address may create on one poll in a minute;
+    /// 0 turns it off. 500: a full lecture hall behind one NAT address joins at once, while a script
+    /// that drops its cookie is held to 500 counted votes a poll a minute instead of 3,000.
+    /// </summary>
+    [Range(0, 100_000, ErrorMessage = "Voting__RateLimits__NewVotersPerAddressPerMinute must be 0 (off) to 100000.")]
+    public int NewVotersPerAddressPerMinute { get; set; } = 500;
 
     public const int BurstSeconds = 10;
 }
@@ -40,29 +50,28 @@ public sealed class SignInRateLimitedAttribute : Attribute
 
 public static class RateLimits
 {
-    public static IServiceCollection AddVoteRateLimits(this IServiceCollection services, IConfiguration configuration)
+    // Salts keep the limits' keys apart where two limits share nothing but the address.
+    private const int AddressSalt = 1;
+    private const int SignInSalt = 2;
+
+    public static IServiceCollection AddVoteRateLimits(this IServiceCollection services)
     {
-        var settings = configuration.GetSection(RateLimitSettings.SectionName).Get<RateLimitSettings>() ?? new RateLimitSettings();
-        if (settings.PerVoterPerMinute < 0 || settings.PerAddressPerSecond < 0)
+        services.AddOptions<RateLimitSettings>().BindConfiguration(RateLimitSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AdminGuesses>();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitSettings>, TimeProvider>((options, settings, time) =>
         {
-            throw new MissingSettingException("Voting__RateLimits__PerVoterPerMinute and Voting__RateLimits__PerAddressPerSecond must be 0 (off) or more.");
-        }
-        services.AddRateLimiter(options =>
-        {
-            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(PerVoter(settings), PerAddress(settings), SignIns());
-            options.OnRejected = async (context, cancellationToken) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-                var http = context.HttpContext;
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-                await problems.WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails = { Status = 429, Detail = $"Too many requests; try again in {retryAfter} s." },
-                });
-            };
+            var s = settings.Value;
+            // The order is the point: the cheap per-address limit first, so a request it refuses never
+            // reaches the others. Each keeps a fixed amount of memory, whatever a flood sends.
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                new WindowLimiter(new WindowCounter(TimeSpan.FromSeconds(RateLimitSettings.BurstSeconds), 1 << 16, time),
+                    s.PerAddressPerSecond * RateLimitSettings.BurstSeconds, VoteByAddress),
+                new WindowLimiter(new WindowCounter(TimeSpan.FromMinutes(1), 1 << 16, time), s.NewVotersPerAddressPerMinute, NewVoterByAddressAndPoll),
+                new WindowLimiter(new WindowCounter(TimeSpan.FromMinutes(1), 1 << 16, time), s.PerVoterPerMinute, KnownVoter),
+                new WindowLimiter(new WindowCounter(TimeSpan.FromMinutes(1), 1 << 12, time), SignInRateLimitedAttribute.PerAddressPerMinute, SignIn));
+            options.OnRejected = async (context, _) => await Problems.TooMany(context.HttpContext,
+                context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1)).ExecuteAsync(context.HttpContext);
         });
         return services;
     }
@@ -70,48 +79,39 @@ public static class RateLimits
     private static bool IsVote(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<VoteRateLimitedAttribute>() is not null;
 
-    private static PartitionedRateLimiter<HttpContext> SignIns() =>
-        PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            context.GetEndpoint()?.Metadata.GetMetadata<SignInRateLimitedAttribute>() is null
-                ? RateLimitPartition.GetNoLimiter(string.Empty)
-                : RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = SignInRateLimitedAttribute.PerAddressPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                }));
+    private static bool VoteByAddress(HttpContext context, out UInt128 key, out int salt)
+    {
+        key = ClientAddress.Group(context.Connection.RemoteIpAddress);
+        salt = AddressSalt;
+        return IsVote(context);
+    }
 
-    private static PartitionedRateLimiter<HttpContext> PerVoter(RateLimitSettings settings) =>
-        PartitionedRateLimiter.Create<HttpContext, string>(context =>
-        {
-            // A request without a valid voter cookie is a new voter: the address limit covers those.
-            if (settings.PerVoterPerMinute == 0 || !IsVote(context) || !VoterCookie.TryRead(context, out var voter))
-            {
-                return RateLimitPartition.GetNoLimiter(string.Empty);
-            }
-            return RateLimitPartition.GetFixedWindowLimiter(voter.ToString("N"), _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = settings.PerVoterPerMinute,
-                Window = TimeSpan.FromMinutes(1),
-                QueueLimit = 0,
-            });
-        });
+    /// <summary>A vote without a voter cookie the server signed creates a voter: counted per address and poll.</summary>
+    private static bool NewVoterByAddressAndPoll(HttpContext context, out UInt128 key, out int salt)
+    {
+        key = ClientAddress.Group(context.Connection.RemoteIpAddress);
+        salt = (context.Request.RouteValues["pollId"] as string ?? string.Empty).GetHashCode(StringComparison.Ordinal);
+        return IsVote(context) && !VoterCookie.TryRead(context, out _);
+    }
 
-    private static PartitionedRateLimiter<HttpContext> PerAddress(RateLimitSettings settings) =>
-        PartitionedRateLimiter.Create<HttpContext, string>(context =>
+    private static bool KnownVoter(HttpContext context, out UInt128 key, out int salt)
+    {
+        salt = 0;
+        if (IsVote(context) && VoterCookie.TryRead(context, out var voter))
         {
-            if (settings.PerAddressPerSecond == 0 || !IsVote(context))
-            {
-                return RateLimitPartition.GetNoLimiter(string.Empty);
-            }
-            var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            return RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = settings.PerAddressPerSecond * RateLimitSettings.BurstSeconds,
-                TokensPerPeriod = settings.PerAddressPerSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
-        });
+            Span<byte> bytes = stackalloc byte[16];
+            voter.TryWriteBytes(bytes);
+            key = System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(bytes);
+            return true;
+        }
+        key = UInt128.Zero;
+        return false;
+    }
+
+    private static bool SignIn(HttpContext context, out UInt128 key, out int salt)
+    {
+        key = ClientAddress.Group(context.Connection.RemoteIpAddress);
+        salt = SignInSalt;
+        return context.GetEndpoint()?.Metadata.GetMetadata<SignInRateLimitedAttribute>() is not null;
+    }
 }

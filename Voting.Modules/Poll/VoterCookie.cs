@@ -1,11 +1,13 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Voting.Poll;
 
 /// <summary>
-/// The voter is a random 128-bit id in an HttpOnly, SameSite=Lax cookie. Anything else found in
-/// the cookie is replaced, never trusted.
+/// The voter is a random 128-bit id, signed by the server (<see cref="VoterSigner"/>), in an
+/// HttpOnly, SameSite=Lax cookie. A cookie the server did not sign (made up, altered, or from before
+/// ids were signed) is replaced by a fresh id, never trusted.
 /// </summary>
 public static class VoterCookie
 {
@@ -15,9 +17,8 @@ public static class VoterCookie
     {
         voter = Guid.Empty;
         return context.Request.Cookies.TryGetValue(Name, out var value)
-            && value is { Length: 32 }
-            && Guid.TryParseExact(value, "N", out voter)
-            && voter != Guid.Empty;
+            && value is { Length: VoterSigner.CookieLength }
+            && context.RequestServices.GetRequiredService<VoterSigner>().TryVerify(value, out voter);
     }
 
     /// <summary>The voter of this request, issuing a new id (and cookie) when there is none.</summary>
@@ -28,7 +29,8 @@ public static class VoterCookie
             return voter;
         }
         voter = new Guid(RandomNumberGenerator.GetBytes(16));
-        context.Response.Cookies.Append(Name, voter.ToString("N"), new CookieOptions
+        var value = context.RequestServices.GetRequiredService<VoterSigner>().Format(voter);
+        context.Response.Cookies.Append(Name, value, new CookieOptions
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Lax,

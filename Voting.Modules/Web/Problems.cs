@@ -15,4 +15,12 @@ public static class Problems
         context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Of(StatusCodes.Status503ServiceUnavailable, detail);
     }
+
+    /// <summary>429: the client has asked too often; Retry-After in whole seconds, at least 1.</summary>
+    public static ProblemHttpResult TooMany(HttpContext context, TimeSpan wait)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Of(StatusCodes.Status429TooManyRequests, $"Too many requests; try again in {seconds} s.");
+    }
 }

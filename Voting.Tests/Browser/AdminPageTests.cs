@@ -84,7 +84,7 @@ public sealed class AdminPageTests(Site site, ITestOutputHelper output) : IClass
         Assert.Equal(1, (await Api.ResultsAsync(site.Client, pollId)).Total);
 
         await page.GotoAsync(site.Url("/admin"));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
         await Expect(page.GetByLabel("Admin token")).ToBeVisibleAsync();
         Assert.DoesNotContain(await admin.CookiesAsync(), c => c.Name == "voting-admin");
         watch.AssertClean();

@@ -117,7 +117,8 @@ public sealed class BuildAndEdgeTests
             File.WriteAllText(Path.Combine(site.FullName, "secrets.env"),
                 "postgres-password=site-password\n" +
                 "postgres-connection=Host=postgres;Port=5432;Database=voting;Username=voting;Password=site-password\n" +
-                $"admin-token={token}\n");
+                $"admin-token={token}\n" +
+                "data-protection-key=site-data-protection-key-0123456789abcdef\n");
             File.WriteAllText(Path.Combine(site.FullName, "kustomization.yaml"),
                 "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n" +
                 // kustomize takes a base by relative path only.
@@ -128,7 +129,11 @@ public sealed class BuildAndEdgeTests
             Assert.Equal(token, RenderedOverlay.SecretData(secret)["admin-token"]);
             var poll = objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == "poll");
             Assert.All(poll.Spec.Template.Spec.Containers.Single().Env.Where(e => e.ValueFrom?.SecretKeyRef is not null),
-                e => Assert.Equal(secret.Metadata.Name, e.ValueFrom.SecretKeyRef.Name));
+                e =>
+                {
+                    Assert.Equal(secret.Metadata.Name, e.ValueFrom.SecretKeyRef.Name);
+                    Assert.True(RenderedOverlay.SecretData(secret).ContainsKey(e.ValueFrom.SecretKeyRef.Key), $"the README's secrets.env has no {e.ValueFrom.SecretKeyRef.Key}");
+                });
         }
         finally
         {

@@ -38,7 +38,11 @@ public static class Api
     public static async Task<PollResults> ResultsAsync(HttpClient client, string pollId) =>
         (await client.GetFromJsonAsync<PollResults>($"/api/results/{pollId}"))!;
 
-    public static string NewVoter() => Guid.NewGuid().ToString("N");
+    private static readonly Voting.Poll.VoterSigner Signer = new(Microsoft.Extensions.Options.Options.Create(
+        new Voting.Poll.DataProtectionSettings { DataProtectionKey = TestEnvironment.DataProtectionKey }));
+
+    /// <summary>A voter cookie value signed as the test apps sign them: a voter who has voted before.</summary>
+    public static string NewVoter() => Signer.Format(Guid.NewGuid());
 
     /// <summary>The voter id in a response's Set-Cookie, if it set one.</summary>
     public static string? IssuedVoter(HttpResponseMessage response) =>

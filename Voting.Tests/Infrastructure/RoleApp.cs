@@ -78,6 +78,7 @@ public sealed record Settings(string Postgres, string Redis, string StreamKey)
         ["Voting:Queue:StreamKey"] = StreamKey,
         ["Voting:Queue:DeadLetterKey"] = DeadLetterKey,
         ["Voting:AdminToken"] = TestEnvironment.AdminToken,
+        ["Voting:DataProtectionKey"] = TestEnvironment.DataProtectionKey,
         ["Voting:CatalogRefreshMilliseconds"] = "200",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
@@ -92,6 +93,7 @@ public sealed record Settings(string Postgres, string Redis, string StreamKey)
         var env = ToEnvironment();
         env["Voting__RateLimits__PerVoterPerMinute"] = "0";
         env["Voting__RateLimits__PerAddressPerSecond"] = "0";
+        env["Voting__RateLimits__NewVotersPerAddressPerMinute"] = "0";
         env["Voting__Worker__ClaimIdleSeconds"] = "2";
         env["Logging__LogLevel__Default"] = "Information";
         return env;

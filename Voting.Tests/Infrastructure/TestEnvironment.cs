@@ -19,6 +19,9 @@ public static class TestEnvironment
 
     public const string AdminToken = "test-admin-token-0123456789abcdef";
 
+    /// <summary>Every test process shares it, as every poll replica of one deployment does.</summary>
+    public const string DataProtectionKey = "test-data-protection-key-0123456789abcdefghij";
+
     private static string Require(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
             ? value

@@ -42,7 +42,7 @@ public sealed class VoteLoad
         for (var i = 0; i < voters; i++)
         {
             var votes = Enumerable.Range(0, random.Next(1, maxVotesPerVoter + 1)).Select(_ => options[random.Next(options.Count)]).ToArray();
-            plans.Add((Guid.NewGuid().ToString("N"), votes));
+            plans.Add((Api.NewVoter(), votes));
         }
         await Parallel.ForEachAsync(plans, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (plan, cancellationToken) =>
         {

@@ -37,6 +37,7 @@ public sealed class BadInputTests : IAsyncLifetime
         {
             ["Voting:RateLimits:PerVoterPerMinute"] = "0",
             ["Voting:RateLimits:PerAddressPerSecond"] = "0",
+            ["Voting:RateLimits:NewVotersPerAddressPerMinute"] = "0",
         });
         await _app.WaitUntilReadyAsync();
         _poll = await Api.CreatePollAsync(_app.Client, "Q?", "A", "B");

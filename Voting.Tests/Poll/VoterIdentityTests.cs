@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Voting.Tests.Infrastructure;
+
+namespace Voting.Tests.Poll;
+
+/// <summary>Voter ids are minted and signed by the server; Data Protection keys rest encrypted in Redis.</summary>
+public sealed partial class VoterIdentityTests
+{
+    [Fact]
+    public async Task A_made_up_or_altered_voter_id_is_replaced_by_a_fresh_signed_one_and_never_reaches_the_stream()
+    {
+        var settings = await Settings.CreateAsync();
+        await using var app = await RoleApp.StartAsync("poll", settings);
+        await app.WaitUntilReadyAsync();
+        var poll = await Api.CreatePollAsync(app.Client, "Q?", "A", "B");
+
+        using var first = await Api.VoteAsync(app.Client, poll.Id, "a");
+        var issued = Api.IssuedVoter(first)!;
+        Assert.Matches(SignedId(), issued);
+        // The server's own id is honoured: no new cookie, the same voter changes their mind.
+        using var again = await Api.VoteAsync(app.Client, poll.Id, "b", issued);
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        Assert.Null(Api.IssuedVoter(again));
+
+        var madeUp = Guid.NewGuid().ToString("N");
+        var flipped = (issued[0] == '0' ? "1" : "0") + issued[1..];
+        var badTag = issued[..33] + new string('A', 22);
+        var otherDeployment = new Voting.Poll.VoterSigner(Microsoft.Extensions.Options.Options.Create(
+            new Voting.Poll.DataProtectionSettings { DataProtectionKey = "another-deployment-key-0123456789abcdefghij" })).Format(Guid.NewGuid());
+        var replacements = new List<string>();
+        foreach (var forged in new[] { madeUp, flipped, badTag, otherDeployment, madeUp + "." + issued[33..] })
+        {
+            using var response = await Api.VoteAsync(app.Client, poll.Id, "a", forged);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var replacement = Api.IssuedVoter(response);
+            Assert.NotNull(replacement);
+            Assert.Matches(SignedId(), replacement);
+            Assert.NotEqual(forged[..32], replacement[..32]);
+            replacements.Add(replacement);
+        }
+
+        // The stream holds only ids the server minted.
+        var redis = app.Service<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase();
+        var voters = (await redis.StreamRangeAsync(settings.StreamKey)).Select(e => e.Values.Single(v => v.Name == "v").Value.ToString()).ToHashSet();
+        var minted = replacements.Append(issued).Select(id => id[..32]).ToHashSet();
+        Assert.Equal(minted, voters);
+    }
+
+    [Fact]
+    public async Task In_production_the_poll_role_refuses_to_start_without_a_data_protection_key()
+    {
+        var env = (await Settings.CreateAsync()).ToEnvironment();
+        env["ASPNETCORE_ENVIRONMENT"] = "Production";
+        env["Voting__DataProtectionKey"] = "";
+        var (code, output) = await AppProcess.RunAsync(["--role", "poll"], env, TimeSpan.FromSeconds(30));
+        Assert.Equal(1, code);
+        Assert.Contains("Voting__DataProtectionKey", output);
+
+        env["Voting__DataProtectionKey"] = "too-short";
+        (code, output) = await AppProcess.RunAsync(["--role", "poll"], env, TimeSpan.FromSeconds(30));
+        Assert.Equal(1, code);
+        Assert.Contains("Voting__DataProtectionKey must be at least 32 characters", output);
+    }
+
+    [Fact]
+    public async Task The_key_ring_rests_encrypted_in_redis_and_only_a_process_given_the_same_key_can_use_it()
+    {
+        await using var redis = await LocalRedis.StartAsync();
+        var settings = await Settings.CreateAsync();
+        var env = settings.ToEnvironment();
+        env["ConnectionStrings__Redis"] = redis.ConnectionString;
+        await using var first = AppProcess.Start(["--role", "poll"], env);
+        await first.WaitUntilReadyAsync();
+        using var one = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = first.Address };
+        var poll = await Api.CreatePollAsync(one, "Q?", "Yes", "No");
+        var (antiforgeryCookie, token) = await FormAsync(one, poll.Id);
+
+        // What Redis holds is ciphertext: no key material in the clear.
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var stored = await connection.GetDatabase().ListRangeAsync("voting:data-protection-keys");
+        Assert.NotEmpty(stored);
+        Assert.All(stored, element =>
+        {
+            Assert.Contains("votingEncryptedKey", element.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("masterKey", element.ToString(), StringComparison.Ordinal);
+        });
+
+        // A second replica with the same key verifies the first one's form…
+        await using var same = AppProcess.Start(["--role", "poll"], env);
+        await same.WaitUntilReadyAsync();
+        Assert.Equal(HttpStatusCode.OK, await PostFormAsync(same.Address, poll.Id, antiforgeryCookie, token));
+
+        // …a process given another key cannot read the ring, so the form is refused there.
+        env["Voting__DataProtectionKey"] = "a-different-data-protection-key-0123456789";
+        await using var other = AppProcess.Start(["--role", "poll"], env);
+        await other.WaitUntilReadyAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, await PostFormAsync(other.Address, poll.Id, antiforgeryCookie, token));
+    }
+
+    private static async Task<(string Cookie, string Token)> FormAsync(HttpClient client, string pollId)
+    {
+        await Eventually.WaitAsync(async () => (await client.GetAsync($"/api/polls/{pollId}")).IsSuccessStatusCode, TimeSpan.FromSeconds(5), "the poll");
+        using var page = await client.GetAsync($"/polls/{pollId}");
+        var html = await page.Content.ReadAsStringAsync();
+        var token = WebUtility.HtmlDecode(FormToken().Match(html).Groups[1].Value);
+        var cookie = page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("voting-af=", StringComparison.Ordinal));
+        Assert.NotEmpty(token);
+        return (cookie, token);
+    }
+
+    private static async Task<HttpStatusCode> PostFormAsync(Uri address, string pollId, string cookie, string token)
+    {
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = address };
+        await Eventually.WaitAsync(async () => (await client.GetAsync($"/api/polls/{pollId}")).IsSuccessStatusCode, TimeSpan.FromSeconds(5), "the poll");
+        using var post = new HttpRequestMessage(HttpMethod.Post, $"/polls/{pollId}")
+        {
+            Content = new FormUrlEncodedContent([new("__vt", token), new("optionId", "yes")]),
+        };
+        post.Headers.Add("Cookie", cookie);
+        using var response = await client.SendAsync(post);
+        return response.StatusCode;
+    }
+
+    [GeneratedRegex("^[0-9a-f]{32}\\.[A-Za-z0-9_-]{22}$")]
+    private static partial Regex SignedId();
+
+    [GeneratedRegex("name=\"__vt\" value=\"([^\"]+)\"")]
+    private static partial Regex FormToken();
+}
