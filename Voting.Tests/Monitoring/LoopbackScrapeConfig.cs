@@ -53,7 +53,7 @@ internal static class LoopbackScrapeConfig
     }
 
     /// <summary>The meta labels Kubernetes pod discovery gives a running container port (Prometheus docs, kubernetes_sd_config, role pod).</summary>
-    public static DiscoveredTarget Pod(string address, string ns, string pod, IReadOnlyDictionary<string, string> podLabels, string portName = "http", bool ready = true, string node = "node-a")
+    public static DiscoveredTarget Pod(string address, string ns, string pod, IDictionary<string, string> podLabels, string portName = "http", bool ready = true, string node = "node-a")
     {
         var meta = new Dictionary<string, string>(StringComparer.Ordinal)
         {
