@@ -56,7 +56,7 @@ public sealed class PrometheusEndToEndTests
     private static async Task RunAsync(PrometheusServer prometheus, Settings settings, AppProcess poll, AppProcess result)
     {
         // Discovery and relabelling: exactly the three roles' pods are scraped, with the labels the rules read.
-        var up = await Eventually.WaitAsync(() => prometheus.QueryAsync("up == 1"), s => s.Count == 4, ScrapeDeadline, "four healthy targets");
+        var up = await Eventually.WaitAsync(() => prometheus.QueryAsync("up{job=~\"voting|cadvisor\"} == 1"), s => s.Count == 4, ScrapeDeadline, "four healthy targets");
         Assert.Equal(
             ["cadvisor", "voting/poll-0/poll/true/voting", "voting/result-0/result/true/voting", "voting/worker-0/worker/true/voting"],
             up.Select(s => string.Join('/', new[] { s.Labels["job"], s.Labels.GetValueOrDefault("pod"), s.Labels.GetValueOrDefault("role"), s.Labels.GetValueOrDefault("ready"), s.Labels.GetValueOrDefault("namespace") }.Where(v => v is not null)))

@@ -7,6 +7,19 @@ using Voting.Tests.Infrastructure;
 
 namespace Voting.Tests.Monitoring;
 
+/// <summary>One series of a query's answer.</summary>
+internal sealed record Sample(Dictionary<string, string> Labels, double Value)
+{
+    public override string ToString() =>
+        "{" + string.Join(", ", Labels.Select(l => $"{l.Key}=\"{l.Value}\"")) + "} " + Value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>A query's answer, readable in a failure message.</summary>
+internal sealed class Samples : List<Sample>
+{
+    public override string ToString() => Count == 0 ? "no series" : string.Join("; ", this);
+}
+
 /// <summary>
 /// Debian's prometheus binary run by the test itself (never the Debian service) on a free loopback
 /// port, with a data directory of its own, and its HTTP API.
@@ -83,7 +96,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>An instant query: each series' labels and value.</summary>
-    public async Task<IReadOnlyList<(Dictionary<string, string> Labels, double Value)>> QueryAsync(string promql)
+    public async Task<Samples> QueryAsync(string promql)
     {
         var data = await GetDataAsync("/api/v1/query?query=" + Uri.EscapeDataString(promql));
         if (data.GetProperty("resultType").GetString() is not ("vector" or "scalar"))
@@ -92,9 +105,9 @@ internal sealed class PrometheusServer : IAsyncDisposable
         }
         if (data.GetProperty("resultType").GetString() == "scalar")
         {
-            return [(new Dictionary<string, string>(), ParseValue(data.GetProperty("result")))];
+            return [new Sample([], ParseValue(data.GetProperty("result")))];
         }
-        return [.. data.GetProperty("result").EnumerateArray().Select(s => (Labels(s.GetProperty("metric")), ParseValue(s.GetProperty("value"))))];
+        return [.. data.GetProperty("result").EnumerateArray().Select(s => new Sample(Labels(s.GetProperty("metric")), ParseValue(s.GetProperty("value"))))];
     }
 
     /// <summary>The series a selector matches (what prometheus-adapter's discovery asks for).</summary>
