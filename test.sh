@@ -21,6 +21,22 @@ if ! command -v chromium >/dev/null; then
     die "chromium is missing: apt-get install chromium"
   fi
 fi
+# promtool and a Prometheus of the tests' own (Voting.Tests/Monitoring). The package's service is
+# never started: a policy-rc.d that refuses it is put in place for the install when none exists.
+if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null; then
+  log "Installing Prometheus and promtool for the monitoring tests (Debian package; its service is not started)"
+  if [ "$(id -u)" -eq 0 ]; then
+    policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      policy=/usr/sbin/policy-rc.d
+      printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy"
+    fi
+    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus; } >&2 || { [ -z "$policy" ] || rm -f "$policy"; die "could not install prometheus"; }
+    [ -z "$policy" ] || rm -f "$policy"
+  else
+    die "prometheus is missing: apt-get install prometheus"
+  fi
+fi
 command -v kubectl >/dev/null || log "kubectl is missing: the deployment checks will fail (install kubectl 1.32)"
 
 work=$(mktemp -d /tmp/voting-test.XXXXXX)

@@ -231,3 +231,207 @@ public sealed class CnpgMonitoring
 {
     [JsonPropertyName("enablePodMonitor")] public bool? EnablePodMonitor { get; set; }
 }
+
+// prometheus-operator v0.93.0 (monitoring.coreos.com/v1): PodMonitor, ServiceMonitor and
+// PrometheusRule as deploy/monitoring/kube-prometheus-stack uses them, read from the operator's
+// CRDs (example/prometheus-operator-crd/*.yaml at that tag). Enumerations and duration patterns
+// from the same CRDs are checked in Voting.Tests/Monitoring/MonitorObjectTests.cs.
+
+public sealed class PodMonitor : CustomResource<PodMonitorSpec>;
+
+public sealed class PodMonitorSpec
+{
+    [JsonPropertyName("selector")] public V1LabelSelector Selector { get; set; } = new();
+    [JsonPropertyName("namespaceSelector")] public MonitorNamespaceSelector? NamespaceSelector { get; set; }
+    [JsonPropertyName("podMetricsEndpoints")] public List<PodMetricsEndpoint>? PodMetricsEndpoints { get; set; }
+    [JsonPropertyName("jobLabel")] public string? JobLabel { get; set; }
+    [JsonPropertyName("podTargetLabels")] public List<string>? PodTargetLabels { get; set; }
+    [JsonPropertyName("sampleLimit")] public long? SampleLimit { get; set; }
+    [JsonPropertyName("targetLimit")] public long? TargetLimit { get; set; }
+    [JsonPropertyName("scrapeClass")] public string? ScrapeClass { get; set; }
+    [JsonPropertyName("attachMetadata")] public MonitorAttachMetadata? AttachMetadata { get; set; }
+}
+
+public sealed class PodMetricsEndpoint
+{
+    [JsonPropertyName("port")] public string? Port { get; set; }
+    [JsonPropertyName("portNumber")] public int? PortNumber { get; set; }
+    [JsonPropertyName("path")] public string? Path { get; set; }
+    [JsonPropertyName("scheme")] public string? Scheme { get; set; }
+    [JsonPropertyName("interval")] public string? Interval { get; set; }
+    [JsonPropertyName("scrapeTimeout")] public string? ScrapeTimeout { get; set; }
+    [JsonPropertyName("honorLabels")] public bool? HonorLabels { get; set; }
+    [JsonPropertyName("honorTimestamps")] public bool? HonorTimestamps { get; set; }
+    [JsonPropertyName("filterRunning")] public bool? FilterRunning { get; set; }
+    [JsonPropertyName("params")] public Dictionary<string, List<string>>? Params { get; set; }
+    [JsonPropertyName("relabelings")] public List<MonitorRelabelConfig>? Relabelings { get; set; }
+    [JsonPropertyName("metricRelabelings")] public List<MonitorRelabelConfig>? MetricRelabelings { get; set; }
+}
+
+public sealed class ServiceMonitor : CustomResource<ServiceMonitorSpec>;
+
+public sealed class ServiceMonitorSpec
+{
+    [JsonPropertyName("selector")] public V1LabelSelector Selector { get; set; } = new();
+    [JsonPropertyName("namespaceSelector")] public MonitorNamespaceSelector? NamespaceSelector { get; set; }
+    [JsonPropertyName("endpoints")] public List<ServiceMonitorEndpoint> Endpoints { get; set; } = [];
+    [JsonPropertyName("jobLabel")] public string? JobLabel { get; set; }
+    [JsonPropertyName("targetLabels")] public List<string>? TargetLabels { get; set; }
+    [JsonPropertyName("podTargetLabels")] public List<string>? PodTargetLabels { get; set; }
+    [JsonPropertyName("sampleLimit")] public long? SampleLimit { get; set; }
+    [JsonPropertyName("targetLimit")] public long? TargetLimit { get; set; }
+    [JsonPropertyName("scrapeClass")] public string? ScrapeClass { get; set; }
+    [JsonPropertyName("serviceDiscoveryRole")] public string? ServiceDiscoveryRole { get; set; }
+    [JsonPropertyName("attachMetadata")] public MonitorAttachMetadata? AttachMetadata { get; set; }
+}
+
+public sealed class ServiceMonitorEndpoint
+{
+    [JsonPropertyName("port")] public string? Port { get; set; }
+    [JsonPropertyName("targetPort")] public IntOrString? TargetPort { get; set; }
+    [JsonPropertyName("path")] public string? Path { get; set; }
+    [JsonPropertyName("scheme")] public string? Scheme { get; set; }
+    [JsonPropertyName("interval")] public string? Interval { get; set; }
+    [JsonPropertyName("scrapeTimeout")] public string? ScrapeTimeout { get; set; }
+    [JsonPropertyName("honorLabels")] public bool? HonorLabels { get; set; }
+    [JsonPropertyName("honorTimestamps")] public bool? HonorTimestamps { get; set; }
+    [JsonPropertyName("filterRunning")] public bool? FilterRunning { get; set; }
+    [JsonPropertyName("params")] public Dictionary<string, List<string>>? Params { get; set; }
+    [JsonPropertyName("relabelings")] public List<MonitorRelabelConfig>? Relabelings { get; set; }
+    [JsonPropertyName("metricRelabelings")] public List<MonitorRelabelConfig>? MetricRelabelings { get; set; }
+}
+
+public sealed class MonitorNamespaceSelector
+{
+    [JsonPropertyName("any")] public bool? Any { get; set; }
+    [JsonPropertyName("matchNames")] public List<string>? MatchNames { get; set; }
+}
+
+public sealed class MonitorAttachMetadata
+{
+    [JsonPropertyName("node")] public bool? Node { get; set; }
+}
+
+public sealed class MonitorRelabelConfig
+{
+    [JsonPropertyName("sourceLabels")] public List<string>? SourceLabels { get; set; }
+    [JsonPropertyName("separator")] public string? Separator { get; set; }
+    [JsonPropertyName("targetLabel")] public string? TargetLabel { get; set; }
+    [JsonPropertyName("regex")] public string? Regex { get; set; }
+    [JsonPropertyName("modulus")] public long? Modulus { get; set; }
+    [JsonPropertyName("replacement")] public string? Replacement { get; set; }
+    [JsonPropertyName("action")] public string? Action { get; set; }
+}
+
+public sealed class PrometheusRule : CustomResource<PrometheusRuleSpec>;
+
+public sealed class PrometheusRuleSpec
+{
+    [JsonPropertyName("groups")] public List<PrometheusRuleGroup>? Groups { get; set; }
+}
+
+public sealed class PrometheusRuleGroup
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("interval")] public string? Interval { get; set; }
+    [JsonPropertyName("query_offset")] public string? QueryOffset { get; set; }
+    [JsonPropertyName("limit")] public int? Limit { get; set; }
+    [JsonPropertyName("labels")] public Dictionary<string, string>? Labels { get; set; }
+    [JsonPropertyName("partial_response_strategy")] public string? PartialResponseStrategy { get; set; }
+    [JsonPropertyName("rules")] public List<PrometheusRuleEntry>? Rules { get; set; }
+}
+
+public sealed class PrometheusRuleEntry
+{
+    [JsonPropertyName("record")] public string? Record { get; set; }
+    [JsonPropertyName("alert")] public string? Alert { get; set; }
+    [JsonPropertyName("expr")] public string Expr { get; set; } = "";
+    [JsonPropertyName("for")] public string? For { get; set; }
+    [JsonPropertyName("keep_firing_for")] public string? KeepFiringFor { get; set; }
+    [JsonPropertyName("labels")] public Dictionary<string, string>? Labels { get; set; }
+    [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
+}
+
+// KEDA v2.20.2 (keda.sh/v1alpha1): ScaledObject and TriggerAuthentication as
+// deploy/components/keda-worker uses them, read from config/crd/bases/keda.sh_*.yaml at that tag.
+
+public sealed class ScaledObject : CustomResource<ScaledObjectSpec>;
+
+public sealed class ScaledObjectSpec
+{
+    [JsonPropertyName("scaleTargetRef")] public KedaScaleTarget ScaleTargetRef { get; set; } = new();
+    [JsonPropertyName("pollingInterval")] public int? PollingInterval { get; set; }
+    [JsonPropertyName("initialCooldownPeriod")] public int? InitialCooldownPeriod { get; set; }
+    [JsonPropertyName("cooldownPeriod")] public int? CooldownPeriod { get; set; }
+    [JsonPropertyName("idleReplicaCount")] public int? IdleReplicaCount { get; set; }
+    [JsonPropertyName("minReplicaCount")] public int? MinReplicaCount { get; set; }
+    [JsonPropertyName("maxReplicaCount")] public int? MaxReplicaCount { get; set; }
+    [JsonPropertyName("fallback")] public KedaFallback? Fallback { get; set; }
+    [JsonPropertyName("advanced")] public KedaAdvanced? Advanced { get; set; }
+    [JsonPropertyName("triggers")] public List<KedaTrigger> Triggers { get; set; } = [];
+}
+
+public sealed class KedaScaleTarget
+{
+    [JsonPropertyName("apiVersion")] public string? ApiVersion { get; set; }
+    [JsonPropertyName("kind")] public string? Kind { get; set; }
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("envSourceContainerName")] public string? EnvSourceContainerName { get; set; }
+}
+
+public sealed class KedaFallback
+{
+    [JsonPropertyName("failureThreshold")] public int FailureThreshold { get; set; }
+    [JsonPropertyName("replicas")] public int Replicas { get; set; }
+    [JsonPropertyName("behavior")] public string? Behavior { get; set; }
+}
+
+public sealed class KedaAdvanced
+{
+    [JsonPropertyName("restoreToOriginalReplicaCount")] public bool? RestoreToOriginalReplicaCount { get; set; }
+    [JsonPropertyName("horizontalPodAutoscalerConfig")] public KedaHpaConfig? HorizontalPodAutoscalerConfig { get; set; }
+}
+
+public sealed class KedaHpaConfig
+{
+    [JsonPropertyName("name")] public string? Name { get; set; }
+    [JsonPropertyName("behavior")] public V2HorizontalPodAutoscalerBehavior? Behavior { get; set; }
+}
+
+public sealed class KedaTrigger
+{
+    [JsonPropertyName("type")] public string Type { get; set; } = "";
+    [JsonPropertyName("name")] public string? Name { get; set; }
+    [JsonPropertyName("metadata")] public Dictionary<string, string> Metadata { get; set; } = [];
+    [JsonPropertyName("authenticationRef")] public KedaAuthenticationRef? AuthenticationRef { get; set; }
+    [JsonPropertyName("metricType")] public string? MetricType { get; set; }
+    [JsonPropertyName("useCachedMetrics")] public bool? UseCachedMetrics { get; set; }
+}
+
+public sealed class KedaAuthenticationRef
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("kind")] public string? Kind { get; set; }
+}
+
+public sealed class TriggerAuthentication : CustomResource<TriggerAuthenticationSpec>;
+
+public sealed class TriggerAuthenticationSpec
+{
+    [JsonPropertyName("secretTargetRef")] public List<KedaSecretTargetRef>? SecretTargetRef { get; set; }
+    [JsonPropertyName("env")] public List<KedaEnvRef>? Env { get; set; }
+}
+
+public sealed class KedaSecretTargetRef
+{
+    [JsonPropertyName("parameter")] public string Parameter { get; set; } = "";
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("key")] public string Key { get; set; } = "";
+}
+
+public sealed class KedaEnvRef
+{
+    [JsonPropertyName("parameter")] public string Parameter { get; set; } = "";
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("containerName")] public string? ContainerName { get; set; }
+}

@@ -21,6 +21,11 @@ internal static class DeployRepo
         "deploy/overlays/production-cloudnativepg",
         "deploy/cadvisor/base",
         "deploy/cadvisor/k3s",
+        "deploy/monitoring/prometheus",
+        "deploy/monitoring/kube-prometheus-stack",
+        "deploy/monitoring/common",
+        "deploy/components/keda-worker",
+        "deploy/components/keda-worker-example",
     ];
 
     /// <summary>The overlays that deploy the app (cAdvisor's directories deploy only cAdvisor).</summary>

@@ -16,6 +16,7 @@ public sealed class NetworkPolicyTests
         "traefik->poll:8080/TCP", "traefik->result:8080/TCP",
         "poll->redis:6379/TCP", "worker->redis:6379/TCP",
         "poll->postgres:5432/TCP", "worker->postgres:5432/TCP", "result->postgres:5432/TCP", "migrate->postgres:5432/TCP",
+        "prometheus->poll:8080/TCP", "prometheus->worker:8080/TCP", "prometheus->result:8080/TCP",
         .. new[] { "poll", "worker", "result", "migrate", "redis", "postgres", "neighbour" }.SelectMany(p => new[] { $"{p}->dns:53/UDP", $"{p}->dns:53/TCP" }),
     ];
 
@@ -38,6 +39,9 @@ public sealed class NetworkPolicyTests
         pods.Add(new("dns", "kube-system", new Dictionary<string, string> { ["k8s-app"] = "kube-dns" }, [(53, "UDP", "dns"), (53, "TCP", "dns-tcp")]));
         pods.Add(new("stranger", "default", new Dictionary<string, string> { ["app"] = "stranger" }, [(8080, "TCP", "http")]));
         pods.Add(new("traefik-elsewhere", "default", new Dictionary<string, string> { ["app.kubernetes.io/name"] = "traefik" }, [(8000, "TCP", "web")]));
+        // Prometheus as deploy/monitoring/prometheus and kube-prometheus-stack label it, and an impostor elsewhere.
+        pods.Add(new("prometheus", "monitoring", new Dictionary<string, string> { ["app.kubernetes.io/name"] = "prometheus", ["app.kubernetes.io/component"] = "server" }, [(9090, "TCP", "web")]));
+        pods.Add(new("prometheus-elsewhere", "default", new Dictionary<string, string> { ["app.kubernetes.io/name"] = "prometheus" }, [(9090, "TCP", "web")]));
         pods.Add(new("neighbour", "voting", new Dictionary<string, string> { ["app.kubernetes.io/name"] = "something-else" }, [(8080, "TCP", "http")]));
 
         var allowed = new List<string>();
@@ -61,7 +65,50 @@ public sealed class NetworkPolicyTests
         Assert.Equal(Expected.Order(StringComparer.Ordinal), relevant);
     }
 
-    private static bool IsOutside(string pod) => pod is "traefik" or "dns" or "stranger" or "traefik-elsewhere";
+    public static TheoryData<string> MonitoringVariants => ["deploy/monitoring/prometheus", "deploy/monitoring/kube-prometheus-stack"];
+
+    /// <summary>Into cAdvisor only Prometheus; into the plain Prometheus only its own namespace (Grafana, prometheus-adapter).</summary>
+    [Theory]
+    [MemberData(nameof(MonitoringVariants))]
+    public void Monitoring_policies_let_exactly_prometheus_into_cadvisor_and_its_neighbours_into_prometheus(string dir)
+    {
+        var policies = Monitoring.MonitoringRepo.Render(dir).OfType<V1NetworkPolicy>().ToList();
+        var cadvisor = RenderedOverlay.Load("deploy/cadvisor/base").Workloads().Single();
+        var server = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "prometheus", ["app.kubernetes.io/component"] = "server" };
+        var pods = new List<Pod>
+        {
+            new("cadvisor", cadvisor.Namespace, cadvisor.PodLabels, [.. cadvisor.Pod.Containers.SelectMany(c => c.Ports ?? []).Select(p => (p.ContainerPort, p.Protocol ?? "TCP", (string?)p.Name))]),
+            new("prometheus", "monitoring", server, [(9090, "TCP", "web")]),
+            new("grafana", "monitoring", new Dictionary<string, string> { ["app.kubernetes.io/name"] = "grafana" }, [(3000, "TCP", "http")]),
+            new("adapter", "monitoring", new Dictionary<string, string> { ["app.kubernetes.io/name"] = "prometheus-adapter" }, [(6443, "TCP", "https")]),
+            new("prometheus-elsewhere", "default", server, [(9090, "TCP", "web")]),
+            new("poll", "voting", new Dictionary<string, string> { ["app.kubernetes.io/name"] = "voting", ["app.kubernetes.io/component"] = "poll" }, [(8080, "TCP", "http")]),
+        };
+        // kube-prometheus-stack's own Prometheus is guarded by its chart, not by these files.
+        var plain = dir.EndsWith("/prometheus", StringComparison.Ordinal);
+        string[] guarded = plain ? ["cadvisor", "prometheus"] : ["cadvisor"];
+        var allowed = new List<string>();
+        foreach (var src in pods)
+        {
+            foreach (var dst in pods.Where(d => d != src && guarded.Contains(d.Name)))
+            {
+                var probe = dst.Ports.Any(p => p.Port == 8080) ? [] : new[] { (8080, "TCP", (string?)null) };
+                foreach (var (port, protocol, name) in dst.Ports.Concat(probe))
+                {
+                    if (Allows(policies, src, dst, port, protocol, name))
+                    {
+                        allowed.Add($"{src.Name}->{dst.Name}:{port}/{protocol}");
+                    }
+                }
+            }
+        }
+        string[] expected = plain
+            ? ["adapter->prometheus:9090/TCP", "grafana->prometheus:9090/TCP", "prometheus->cadvisor:8080/TCP"]
+            : ["prometheus->cadvisor:8080/TCP"];
+        Assert.Equal(expected, allowed.Order(StringComparer.Ordinal));
+    }
+
+    private static bool IsOutside(string pod) => pod is "traefik" or "dns" or "stranger" or "traefik-elsewhere" or "prometheus" or "prometheus-elsewhere";
 
     // Other ports a pod may listen on, to catch a policy that allows too wide a port range.
     private static IEnumerable<(int, string, string?)> ProbePorts() => [(8080, "TCP", null), (6379, "TCP", null), (5432, "TCP", null)];

@@ -28,6 +28,11 @@ internal sealed class RenderedOverlay
         ["traefik.io/v1alpha1/IngressRoute"] = typeof(IngressRoute),
         ["traefik.io/v1alpha1/Middleware"] = typeof(Middleware),
         ["postgresql.cnpg.io/v1/Cluster"] = typeof(CnpgCluster),
+        ["monitoring.coreos.com/v1/PodMonitor"] = typeof(PodMonitor),
+        ["monitoring.coreos.com/v1/ServiceMonitor"] = typeof(ServiceMonitor),
+        ["monitoring.coreos.com/v1/PrometheusRule"] = typeof(PrometheusRule),
+        ["keda.sh/v1alpha1/ScaledObject"] = typeof(ScaledObject),
+        ["keda.sh/v1alpha1/TriggerAuthentication"] = typeof(TriggerAuthentication),
     };
 
     private RenderedOverlay(string dir, string yaml, IReadOnlyList<object> objects)
