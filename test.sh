@@ -61,7 +61,6 @@ PG_FSYNC=off start_postgres "$work/postgres" "$pg_port"
 
 export VOTING_TEST_REDIS="127.0.0.1:$redis_port"
 export VOTING_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
-export VOTING_TEST_PG_DATA="$work/postgres"
 export VOTING_APP_DIR="$PWD/artifacts/publish"
 export VOTING_ARTIFACTS="$PWD/artifacts"
 export VOTING_REPO="$PWD"

@@ -6,7 +6,8 @@ using Voting.Storage;
 namespace Voting.Poll;
 
 /// <summary>
-/// Reads polls changed since the last revision every second, and all of them now and then, in case
+/// Reads polls changed since the last revision every <see cref="PollSettings.CatalogRefreshMilliseconds"/>
+/// (a second by default), and all of them every 30 s, in case
 /// a transaction committed out of revision order. Failures are logged and retried; the catalog
 /// keeps serving what it has.
 /// </summary>

@@ -5,8 +5,9 @@ using StackExchange.Redis;
 namespace Voting.Queue;
 
 /// <summary>
-/// The Redis stream that carries votes from the poll role to the workers. Every call here is one
-/// short, non-blocking command on the shared multiplexed connection.
+/// The Redis stream that carries votes from the poll role to the workers, and the close points
+/// beside it. Nothing here blocks the shared multiplexed connection: adding a vote and closing are
+/// one script each, reads never wait for entries, and housekeeping (trim, stats) is a few short commands.
 /// </summary>
 public sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueOptions> options)
 {

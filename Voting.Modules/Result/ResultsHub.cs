@@ -6,7 +6,8 @@ namespace Voting.Result;
 
 /// <summary>
 /// Clients call <c>Subscribe(pollId)</c>, get the current snapshot at once as a <c>results</c>
-/// message, and then one whenever the poll changes (at most about ten a second).
+/// message, and then one whenever the poll changes (at most once per push interval,
+/// <c>Voting:Result:PushIntervalMilliseconds</c>, 100 ms by default: ten a second).
 /// </summary>
 internal sealed class ResultsHub(ResultStore results, KnownPolls known, NpgsqlDataSource dataSource, Subscriptions subscriptions) : Hub
 {
