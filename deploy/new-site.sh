@@ -18,6 +18,17 @@
 set -euo pipefail
 
 die() { printf 'new-site: %s\n' "$*" >&2; exit 2; }
+# relative FROM TO: the path of directory TO seen from directory FROM (both absolute), in plain
+# bash, since macOS's realpath has no --relative-to.
+relative() {
+  local from=$1 to=$2 up="" rest
+  while [ "$from" != "/" ]; do
+    case "$to/" in "$from"/*) break ;; esac
+    from=$(dirname "$from"); up="../$up"
+  done
+  rest=${to#"$from"}; rest=${rest#/}
+  up="$up$rest"; echo "${up:-.}"
+}
 random_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
 overlay="" image="" host="" bucket="" endpoint="" dir=""
@@ -64,7 +75,7 @@ fi
 
 mkdir -p "$dir/secrets"
 dir=$(cd "$dir" && pwd)
-base=$(realpath --relative-to="$dir" "$deploy/overlays/$overlay")
+base=$(relative "$dir" "$deploy/overlays/$overlay")
 (
   umask 077
   # Hex only: safe inside connection strings (no ';' or ',') and shell here-documents.
