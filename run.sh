@@ -32,13 +32,17 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-log "Starting Redis on 127.0.0.1:$redis_port (append-only file in .data/redis)"
+# Redis's passwords stay the same from run to run, like its data (.data/redis-passwords).
+[ -f "$data/redis-passwords" ] || { mkdir -p "$data"; ( redis_passwords; umask 077; printf 'REDIS_PASSWORD=%s\nREDIS_ADMIN_PASSWORD=%s\n' "$REDIS_PASSWORD" "$REDIS_ADMIN_PASSWORD" > "$data/redis-passwords" ); }
+source "$data/redis-passwords"
+redis_passwords
+log "Starting Redis on 127.0.0.1:$redis_port (append-only file in .data/redis, password in .data/redis-passwords)"
 start_redis "$data/redis" "$redis_port"
 log "Starting PostgreSQL on 127.0.0.1:$pg_port (data in .data/postgres)"
 start_postgres "$data/postgres" "$pg_port"
 create_database "$pg_port" voting
 
-export ConnectionStrings__Redis="127.0.0.1:$redis_port"
+export ConnectionStrings__Redis="$(redis_connection "$redis_port")"
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$pg_port;Database=voting;Username=postgres"
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 export Voting__PublicUrl=${Voting__PublicUrl:-http://localhost:$port}

@@ -59,7 +59,9 @@ log "Starting Redis on 127.0.0.1:$redis_port and PostgreSQL on 127.0.0.1:$pg_por
 start_redis "$work/redis" "$redis_port"
 PG_FSYNC=off start_postgres "$work/postgres" "$pg_port"
 
-export VOTING_TEST_REDIS="127.0.0.1:$redis_port"
+# The app user with its password (scripts/services.sh); redis-cli and LocalRedis use the
+# administrator's (REDISCLI_AUTH, REDIS_ADMIN_PASSWORD), exported by start_redis.
+export VOTING_TEST_REDIS="$(redis_connection "$redis_port")"
 export VOTING_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
 export VOTING_APP_DIR="$PWD/artifacts/publish"
 export VOTING_ARTIFACTS="$PWD/artifacts"

@@ -93,7 +93,7 @@ log "Starting Redis on 127.0.0.1:$redis_port (append-only file on, rewrite off) 
 start_redis "$work/redis" "$redis_port" --auto-aof-rewrite-percentage 0
 start_postgres "$work/postgres" "$pg_port"
 create_database "$pg_port" voting
-redis_conn="127.0.0.1:$redis_port"
+redis_conn=$(redis_connection "$redis_port")
 pg_conn="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=voting;Maximum Pool Size=20"
 psql_() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -d voting -tAq "$@"; }
 token="bench-admin-token-$(date +%s)-0123456789"

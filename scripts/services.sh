@@ -46,13 +46,38 @@ as_pg() {
   fi
 }
 
+# Redis runs with passwords, as in the cluster (deploy/base/redis.yaml): the default user is the
+# administrator (requirepass), and the app connects as the ACL user "voting", which may not flush,
+# reconfigure or shut the server down. The rule below is the cluster's, word for word.
+REDIS_APP_USER=voting
+REDIS_APP_RULES='~* &* +@all -@dangerous +info +config|get'
+
+# redis_passwords: makes up REDIS_PASSWORD (the app user's) and REDIS_ADMIN_PASSWORD when they are
+# unset, and exports them with REDISCLI_AUTH, so redis-cli here authenticates as the administrator.
+redis_passwords() {
+  [ -n "${REDIS_PASSWORD:-}" ] || REDIS_PASSWORD=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  [ -n "${REDIS_ADMIN_PASSWORD:-}" ] || REDIS_ADMIN_PASSWORD=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  export REDIS_PASSWORD REDIS_ADMIN_PASSWORD REDISCLI_AUTH="$REDIS_ADMIN_PASSWORD"
+}
+
+# redis_connection PORT: the app's StackExchange.Redis connection string for a local Redis.
+redis_connection() {
+  redis_passwords
+  echo "127.0.0.1:$1,user=$REDIS_APP_USER,password=$REDIS_PASSWORD"
+}
+
 # start_redis DIR PORT [extra redis-server arguments]
 start_redis() {
   local dir=$1 port=$2; shift 2
   mkdir -p "$dir"
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
+  redis_passwords
+  # The passwords go in on standard input, not on the command line where `ps` would show them.
+  redis-server - --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
     --save "" --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
-    --maxmemory-policy noeviction "$@" >/dev/null || die "redis-server did not start; see $dir/redis.log"
+    --maxmemory-policy noeviction "$@" >/dev/null <<EOF || die "redis-server did not start; see $dir/redis.log"
+requirepass $REDIS_ADMIN_PASSWORD
+user $REDIS_APP_USER on >$REDIS_PASSWORD $REDIS_APP_RULES
+EOF
   local deadline=$((SECONDS + 20))
   until redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; do
     [ $SECONDS -lt $deadline ] || die "Redis did not answer on port $port; see $dir/redis.log"
@@ -62,6 +87,7 @@ start_redis() {
 
 stop_redis() {
   local port=$1
+  redis_passwords
   redis-cli -p "$port" shutdown >/dev/null 2>&1 || true
 }
 

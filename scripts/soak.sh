@@ -21,7 +21,7 @@ trap cleanup EXIT
 dotnet publish Voting.Host/Voting.Host.csproj -c Release -o "$work/app" --nologo -v quiet -clp:ErrorsOnly
 start_redis "$work/redis" "$redis_port" --auto-aof-rewrite-percentage 0
 start_postgres "$work/pg" "$pg_port"; create_database "$pg_port" voting
-export ConnectionStrings__Redis="127.0.0.1:$redis_port"
+export ConnectionStrings__Redis="$(redis_connection "$redis_port")"
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$pg_port;Database=voting;Username=postgres"
 export Voting__AdminToken=soak-admin-token-0123456789 ASPNETCORE_ENVIRONMENT=Production
 export Voting__RateLimits__PerVoterPerMinute=0 Voting__RateLimits__PerAddressPerSecond=0 Voting__RateLimits__NewVotersPerAddressPerMinute=0

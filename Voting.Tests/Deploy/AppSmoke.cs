@@ -62,6 +62,10 @@ internal static class AppSmoke
     {
         var parts = value.Split(',').ToList();
         Assert.Equal("redis:6379", parts[0]);
+        // The manifest connects as the ACL user with a password; the test's Redis has its own.
+        Assert.Contains("user=voting", parts);
+        Assert.Contains(parts, p => p.StartsWith("password=", StringComparison.Ordinal) && p.Length > "password=".Length + 16);
+        parts.RemoveAll(p => p.StartsWith("user=", StringComparison.Ordinal) || p.StartsWith("password=", StringComparison.Ordinal));
         parts[0] = TestEnvironment.Redis;
         Assert.DoesNotContain(parts, p => p.StartsWith("defaultDatabase=", StringComparison.Ordinal));
         // A database of its own, so this worker never consumes another test's stream.

@@ -21,11 +21,35 @@ public sealed partial class ComposeTests
 
     internal static List<string> Strings(object? o) => o is List<object?> l ? [.. l.Select(x => x?.ToString() ?? "")] : [];
 
-    [GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(:-(?<default>[^}]*))?\}")]
+    [GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)((?<op>:-|:\?)(?<arg>[^}]*))?\}")]
     private static partial Regex Variable();
 
-    /// <summary>Compose's ${VAR:-default}, with each variable unset (the file must work as committed).</summary>
-    internal static string Interpolate(string value) => Variable().Replace(value, m => m.Groups["default"].Value);
+    /// <summary>The .env deploy/compose/make-env.sh prints, as README.md's compose steps make it.</summary>
+    internal static readonly Lazy<Dictionary<string, string>> DotEnv = new(() =>
+        DeployRepo.Run("sh", [DeployRepo.PathOf("deploy/compose/make-env.sh")])
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal));
+
+    /// <summary>
+    /// Compose's interpolation with the generated .env: ${VAR:-default} takes the default when
+    /// .env has no VAR, ${VAR:?message} must be in .env (compose refuses to start otherwise).
+    /// </summary>
+    internal static string Interpolate(string value) => Variable().Replace(value, m =>
+    {
+        var name = m.Groups["name"].Value;
+        if (DotEnv.Value.TryGetValue(name, out var set))
+        {
+            return set;
+        }
+
+        Assert.True(m.Groups["op"].Value != ":?", $"compose needs {name}, which deploy/compose/make-env.sh does not write");
+        return m.Groups["arg"].Value;
+    });
+
+    /// <summary>Variables compose requires (no default): the secrets.</summary>
+    internal static IReadOnlyList<string> Required(string text) =>
+        [.. Variable().Matches(text).Where(m => m.Groups["op"].Value == ":?").Select(m => m.Groups["name"].Value).Distinct()];
 
     internal static Dictionary<string, object?> Services => Map(LoadYaml(DeployRepo.PathOf("docker-compose.yml"))["services"], "services");
 
@@ -50,9 +74,19 @@ public sealed partial class ComposeTests
             Assert.DoesNotContain(":latest", image, StringComparison.Ordinal);
             if (IsApp(s))
             {
-                var build = Map(s["build"], $"{name}.build");
-                Assert.Equal(".", build["context"]);
-                Assert.True(File.Exists(DeployRepo.PathOf("Dockerfile")));
+                // Built once, by migrate; the roles run that image and never pull or build it.
+                if (name == "migrate")
+                {
+                    var build = Map(s["build"], $"{name}.build");
+                    Assert.Equal(".", build["context"]);
+                    Assert.True(File.Exists(DeployRepo.PathOf("Dockerfile")));
+                }
+                else
+                {
+                    Assert.False(s.ContainsKey("build"), $"{name} builds the image again");
+                    Assert.Equal("never", s["pull_policy"]);
+                }
+
                 continue;
             }
 
@@ -101,6 +135,35 @@ public sealed partial class ComposeTests
     }
 
     [Fact]
+    public void Compose_has_no_default_secret_and_listens_on_loopback_unless_told()
+    {
+        var text = File.ReadAllText(DeployRepo.PathOf("docker-compose.yml"));
+        Assert.Equal(["POSTGRES_PASSWORD", "REDIS_ADMIN_PASSWORD", "REDIS_PASSWORD", "VOTING_ADMIN_TOKEN"], Required(text).Order(StringComparer.Ordinal));
+        foreach (var secret in new[] { "POSTGRES_PASSWORD", "REDIS_PASSWORD", "VOTING_ADMIN_TOKEN" })
+        {
+            Assert.DoesNotMatch($@"\$\{{{secret}:-", text);
+        }
+
+        Assert.True(DotEnv.Value["VOTING_ADMIN_TOKEN"].Length >= 32);
+        var published = Services.Values.SelectMany(v => Strings(Map(v, "service").GetValueOrDefault("ports"))).ToList();
+        Assert.All(published, p => Assert.True(p.StartsWith("127.0.0.1:", StringComparison.Ordinal) || p.StartsWith("${VOTING_LISTEN:-127.0.0.1}:", StringComparison.Ordinal), p));
+        Assert.Contains(".env", File.ReadAllLines(DeployRepo.PathOf(".gitignore")));
+    }
+
+    [Fact]
+    public void Compose_runs_one_result_and_says_so()
+    {
+        // Traefik's file provider sends to one address per service: a second result process would
+        // split SignalR's negotiate from its connection. Neither the file nor the README may offer it.
+        var text = File.ReadAllText(DeployRepo.PathOf("docker-compose.yml"));
+        Assert.Contains("One result process", text, StringComparison.Ordinal);
+        var result = Map(Services["result"], "result");
+        Assert.False(result.ContainsKey("deploy"), "a replica count for result");
+        var readme = File.ReadAllText(DeployRepo.PathOf("README.md"));
+        Assert.DoesNotMatch(@"--scale\s+result", readme);
+    }
+
+    [Fact]
     public void Dependencies_and_mounted_files_exist()
     {
         foreach (var (name, value) in Services)
@@ -132,8 +195,11 @@ public sealed partial class ComposeTests
     public void Redis_and_PostgreSQL_keep_their_data_as_in_the_cluster()
     {
         var redis = Map(Services["redis"], "redis");
-        Assert.Matches(@"redis:7\.0\.\d+", redis["image"]!.ToString()!);
+        Assert.Matches(@"/redis:(7\.[24]|8\.\d+)\.\d+", redis["image"]!.ToString()!);
         var args = string.Join(' ', Strings(redis["command"]));
+        // The cluster's Redis command, word for word (passwords, ACL, persistence).
+        var cluster = RenderedOverlay.Load("deploy/overlays/production").Get<k8s.Models.V1StatefulSet>("redis").Spec.Template.Spec.Containers.Single();
+        Assert.Equal(cluster.Args.Single().Trim(), args.Replace("$$", "$", StringComparison.Ordinal).Trim());
         Assert.Contains("--appendonly yes", args, StringComparison.Ordinal);
         Assert.Contains("--maxmemory-policy noeviction", args, StringComparison.Ordinal);
         Assert.Matches(@"--maxmemory \d+", args);
@@ -172,7 +238,7 @@ public sealed partial class ComposeTests
 
         Assert.Equal("PathPrefix(`/results`) || PathPrefix(`/api/results`) || PathPrefix(`/hubs`)", Map(routers["result"], "result")["rule"]);
         Assert.Equal("result", Map(routers["result"], "result")["service"]);
-        Assert.Equal("PathPrefix(`/`)", Map(routers["poll"], "poll")["rule"]);
+        Assert.Equal("PathPrefix(`/`) && !PathRegexp(`(?i)^/(metrics|healthz|readyz)(/|$)`)", Map(routers["poll"], "poll")["rule"]);
         Assert.Equal("poll", Map(routers["poll"], "poll")["service"]);
         Assert.True(int.Parse(Map(routers["result"], "r")["priority"]!.ToString()!, System.Globalization.CultureInfo.InvariantCulture)
             > int.Parse(Map(routers["poll"], "p")["priority"]!.ToString()!, System.Globalization.CultureInfo.InvariantCulture));

@@ -7,10 +7,13 @@ using k8s.Models;
 namespace Voting.Tests.Deploy;
 
 // Typed models of the custom resources deploy/ uses, so KubernetesYaml's strict mode rejects a
-// misspelled field in them as it does in built-in kinds. Fields follow Traefik v3's CRDs
-// (traefik.io/v1alpha1) and CloudNativePG's Cluster (postgresql.cnpg.io/v1); only the parts of
-// the schemas deploy/ can plausibly use are modelled: an unmodelled but valid field fails loudly,
-// and is then added here after checking the CRD.
+// misspelled field in them as it does in built-in kinds. Written from the upstream CRDs at the
+// pinned versions: Traefik's as shipped in its Helm chart 41.3.0 (traefik.io/v1alpha1, Traefik
+// v3.7), CloudNativePG 1.30.0's Cluster and ScheduledBackup (postgresql.cnpg.io/v1), and the
+// Barman Cloud Plugin 0.14.0's ObjectStore (barmancloud.cnpg.io/v1). Only the parts of the schemas
+// deploy/ can plausibly use are modelled: an unmodelled but valid field fails loudly, and is then
+// added here after checking the CRD. Enumerations and required fields the CRDs declare are checked
+// in UpstreamSchemaTests.
 
 public abstract class CustomResource<TSpec> : IKubernetesObject<V1ObjectMeta>
 {
@@ -193,6 +196,94 @@ public sealed class CnpgClusterSpec
     [JsonPropertyName("resources")] public V1ResourceRequirements? Resources { get; set; }
     [JsonPropertyName("postgresql")] public CnpgPostgresql? Postgresql { get; set; }
     [JsonPropertyName("monitoring")] public CnpgMonitoring? Monitoring { get; set; }
+    [JsonPropertyName("managed")] public CnpgManaged? Managed { get; set; }
+    [JsonPropertyName("plugins")] public List<CnpgPlugin>? Plugins { get; set; }
+}
+
+public sealed class CnpgManaged
+{
+    [JsonPropertyName("roles")] public List<CnpgRole>? Roles { get; set; }
+}
+
+public sealed class CnpgRole
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("ensure")] public string? Ensure { get; set; }
+    [JsonPropertyName("login")] public bool? Login { get; set; }
+    [JsonPropertyName("superuser")] public bool? Superuser { get; set; }
+    [JsonPropertyName("createdb")] public bool? Createdb { get; set; }
+    [JsonPropertyName("connectionLimit")] public long? ConnectionLimit { get; set; }
+    [JsonPropertyName("passwordSecret")] public TraefikReference? PasswordSecret { get; set; }
+}
+
+public sealed class CnpgPlugin
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("enabled")] public bool? Enabled { get; set; }
+    [JsonPropertyName("isWALArchiver")] public bool? IsWALArchiver { get; set; }
+    [JsonPropertyName("parameters")] public Dictionary<string, string>? Parameters { get; set; }
+}
+
+public sealed class CnpgScheduledBackup : CustomResource<CnpgScheduledBackupSpec>;
+
+public sealed class CnpgScheduledBackupSpec
+{
+    [JsonPropertyName("schedule")] public string Schedule { get; set; } = "";
+    [JsonPropertyName("cluster")] public TraefikReference? Cluster { get; set; }
+    [JsonPropertyName("method")] public string? Method { get; set; }
+    [JsonPropertyName("pluginConfiguration")] public CnpgPluginConfiguration? PluginConfiguration { get; set; }
+    [JsonPropertyName("backupOwnerReference")] public string? BackupOwnerReference { get; set; }
+    [JsonPropertyName("immediate")] public bool? Immediate { get; set; }
+    [JsonPropertyName("suspend")] public bool? Suspend { get; set; }
+    [JsonPropertyName("target")] public string? Target { get; set; }
+}
+
+public sealed class CnpgPluginConfiguration
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("parameters")] public Dictionary<string, string>? Parameters { get; set; }
+}
+
+public sealed class BarmanObjectStore : CustomResource<BarmanObjectStoreSpec>;
+
+public sealed class BarmanObjectStoreSpec
+{
+    [JsonPropertyName("configuration")] public BarmanConfiguration Configuration { get; set; } = new();
+    [JsonPropertyName("retentionPolicy")] public string? RetentionPolicy { get; set; }
+}
+
+public sealed class BarmanConfiguration
+{
+    [JsonPropertyName("destinationPath")] public string DestinationPath { get; set; } = "";
+    [JsonPropertyName("endpointURL")] public string? EndpointURL { get; set; }
+    [JsonPropertyName("endpointCA")] public V1SecretKeySelector? EndpointCA { get; set; }
+    [JsonPropertyName("s3Credentials")] public BarmanS3Credentials? S3Credentials { get; set; }
+    [JsonPropertyName("wal")] public BarmanWal? Wal { get; set; }
+    [JsonPropertyName("data")] public BarmanData? Data { get; set; }
+}
+
+public sealed class BarmanS3Credentials
+{
+    [JsonPropertyName("accessKeyId")] public V1SecretKeySelector? AccessKeyId { get; set; }
+    [JsonPropertyName("secretAccessKey")] public V1SecretKeySelector? SecretAccessKey { get; set; }
+    [JsonPropertyName("region")] public V1SecretKeySelector? Region { get; set; }
+    [JsonPropertyName("sessionToken")] public V1SecretKeySelector? SessionToken { get; set; }
+    [JsonPropertyName("inheritFromIAMRole")] public bool? InheritFromIAMRole { get; set; }
+}
+
+public sealed class BarmanWal
+{
+    [JsonPropertyName("compression")] public string? Compression { get; set; }
+    [JsonPropertyName("encryption")] public string? Encryption { get; set; }
+    [JsonPropertyName("maxParallel")] public int? MaxParallel { get; set; }
+}
+
+public sealed class BarmanData
+{
+    [JsonPropertyName("compression")] public string? Compression { get; set; }
+    [JsonPropertyName("encryption")] public string? Encryption { get; set; }
+    [JsonPropertyName("jobs")] public int? Jobs { get; set; }
+    [JsonPropertyName("immediateCheckpoint")] public bool? ImmediateCheckpoint { get; set; }
 }
 
 public sealed class CnpgBootstrap

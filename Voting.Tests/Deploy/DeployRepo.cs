@@ -55,7 +55,10 @@ internal static class DeployRepo
         throw new InvalidOperationException($"No repository root (Voting.sln beside deploy/) above {AppContext.BaseDirectory}");
     }
 
-    /// <summary>`kubectl kustomize DIR`, once per directory per test run.</summary>
+    /// <summary>
+    /// What an operator applies, once per directory per test run: an app overlay through a site
+    /// overlay made by deploy/new-site.sh (README.md, "Install"), cAdvisor's directories as they are.
+    /// </summary>
     public static string Render(string relativeDir)
     {
         lock (RenderLock)
@@ -65,16 +68,24 @@ internal static class DeployRepo
                 return cached;
             }
 
-            var text = Kubectl(["kustomize", PathOf(relativeDir)]);
+            var text = AppOverlays.Contains(relativeDir)
+                ? Kubectl(["kustomize", Site.Make(Path.GetFileName(relativeDir)).Directory])
+                : Kubectl(["kustomize", PathOf(relativeDir)]);
             Rendered[relativeDir] = text;
             return text;
         }
     }
 
+    /// <summary>`kubectl kustomize DIR` of a committed directory as it is, without a site.</summary>
+    public static string RenderCommitted(string relativeDir) => Kubectl(["kustomize", PathOf(relativeDir)]);
+
     /// <summary>Runs kubectl; a missing kubectl fails the test with a message that says so.</summary>
-    public static string Kubectl(IReadOnlyList<string> args, string? workingDirectory = null)
+    public static string Kubectl(IReadOnlyList<string> args, string? workingDirectory = null) => Run("kubectl", args, workingDirectory);
+
+    /// <summary>Runs a program to its end; a non-zero exit throws with its standard error.</summary>
+    public static string Run(string program, IReadOnlyList<string> args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var psi = new ProcessStartInfo("kubectl")
+        var psi = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -86,12 +97,17 @@ internal static class DeployRepo
             psi.ArgumentList.Add(a);
         }
 
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
+        }
+
         Process process;
         try
         {
-            process = Process.Start(psi) ?? throw new InvalidOperationException("kubectl did not start");
+            process = Process.Start(psi) ?? throw new InvalidOperationException($"{program} did not start");
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (System.ComponentModel.Win32Exception e) when (program == "kubectl")
         {
             throw new InvalidOperationException(
                 "kubectl is not on PATH. The deploy checks render the kustomize overlays with `kubectl kustomize`; " +
@@ -105,12 +121,12 @@ internal static class DeployRepo
             if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"kubectl {string.Join(' ', args)} did not finish in 120 s");
+                throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in 120 s");
             }
 
             if (process.ExitCode != 0)
             {
-                throw new InvalidOperationException($"kubectl {string.Join(' ', args)} exited {process.ExitCode}: {stderr.Result}");
+                throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited {process.ExitCode}: {stderr.Result}");
             }
 
             return stdout.Result;

@@ -17,7 +17,8 @@ public sealed class NetworkPolicyTests
         "poll->redis:6379/TCP", "worker->redis:6379/TCP",
         "poll->postgres:5432/TCP", "worker->postgres:5432/TCP", "result->postgres:5432/TCP", "migrate->postgres:5432/TCP",
         "prometheus->poll:8080/TCP", "prometheus->worker:8080/TCP", "prometheus->result:8080/TCP",
-        .. new[] { "poll", "worker", "result", "migrate", "redis", "postgres", "neighbour" }.SelectMany(p => new[] { $"{p}->dns:53/UDP", $"{p}->dns:53/TCP" }),
+        "postgres-backup->postgres:5432/TCP", "postgres-restore->postgres:5432/TCP",
+        .. new[] { "poll", "worker", "result", "migrate", "redis", "postgres", "postgres-backup", "postgres-restore", "neighbour" }.SelectMany(p => new[] { $"{p}->dns:53/UDP", $"{p}->dns:53/TCP" }),
     ];
 
     [Theory]
@@ -32,7 +33,7 @@ public sealed class NetworkPolicyTests
                 w.PodLabels,
                 [.. w.Pod.Containers.SelectMany(c => c.Ports ?? []).Select(p => (p.ContainerPort, p.Protocol ?? "TCP", (string?)p.Name))]))
             .ToList();
-        Assert.Equal(["migrate", "poll", "postgres", "redis", "result", "worker"], pods.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["migrate", "poll", "postgres", "postgres-backup", "postgres-restore", "redis", "result", "worker"], pods.Select(p => p.Name).Order(StringComparer.Ordinal));
 
         // Pods outside the app's namespace, as the Helm chart and the cluster label them.
         pods.Add(new("traefik", "traefik", new Dictionary<string, string> { ["app.kubernetes.io/name"] = "traefik", ["app.kubernetes.io/instance"] = "traefik-traefik" }, [(8000, "TCP", "web"), (8443, "TCP", "websecure")]));

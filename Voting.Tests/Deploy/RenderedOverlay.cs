@@ -18,7 +18,7 @@ internal sealed record Workload(string Kind, string Name, string Namespace, V1Po
 }
 
 /// <summary>One kustomize directory rendered and parsed strictly into typed objects.</summary>
-internal sealed class RenderedOverlay
+internal sealed partial class RenderedOverlay
 {
     private static readonly Dictionary<string, RenderedOverlay> Cache = new(StringComparer.Ordinal);
     private static readonly Lock CacheLock = new();
@@ -33,6 +33,8 @@ internal sealed class RenderedOverlay
         ["monitoring.coreos.com/v1/PrometheusRule"] = typeof(PrometheusRule),
         ["keda.sh/v1alpha1/ScaledObject"] = typeof(ScaledObject),
         ["keda.sh/v1alpha1/TriggerAuthentication"] = typeof(TriggerAuthentication),
+        ["postgresql.cnpg.io/v1/ScheduledBackup"] = typeof(CnpgScheduledBackup),
+        ["barmancloud.cnpg.io/v1/ObjectStore"] = typeof(BarmanObjectStore),
     };
 
     private RenderedOverlay(string dir, string yaml, IReadOnlyList<object> objects)
@@ -97,6 +99,11 @@ internal sealed class RenderedOverlay
         {
             yield return new("Job", j.Metadata.Name, j.Metadata.NamespaceProperty ?? "default", j.Spec.Template, 1);
         }
+
+        foreach (var c in OfType<V1CronJob>())
+        {
+            yield return new("CronJob", c.Metadata.Name, c.Metadata.NamespaceProperty ?? "default", c.Spec.JobTemplate.Spec.Template, 1);
+        }
     }
 
     /// <summary>Deployments and the Job that run the app's image.</summary>
@@ -107,7 +114,10 @@ internal sealed class RenderedOverlay
         image.Split('@')[0].Split(':')[0].EndsWith("/voting", StringComparison.Ordinal)
         || image.Split(':')[0] == "voting";
 
-    /// <summary>The environment a container gets: env entries and envFrom sources, resolved.</summary>
+    /// <summary>
+    /// The environment a container gets: env entries and envFrom sources, resolved, with the
+    /// kubelet's $(NAME) references to earlier variables expanded ($$ is a literal $).
+    /// </summary>
     public IReadOnlyList<(string Name, string Value)> ResolveEnvironment(string ns, V1Container container)
     {
         var result = new List<(string Name, string Value)>();
@@ -149,7 +159,7 @@ internal sealed class RenderedOverlay
             }
             else
             {
-                value = env.Value ?? "";
+                value = Expand(env.Value ?? "", result);
             }
 
             result.RemoveAll(e => e.Name == env.Name);
@@ -158,6 +168,18 @@ internal sealed class RenderedOverlay
 
         return result;
     }
+
+    /// <summary>Names that some env value refers to as $(NAME): inputs to the kubelet's expansion.</summary>
+    public static IReadOnlySet<string> ExpansionInputs(V1Container container) =>
+        (container.Env ?? []).SelectMany(e => ReferenceRegex().Matches(e.Value ?? "").Select(m => m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal);
+
+    private static string Expand(string value, List<(string Name, string Value)> defined) =>
+        ReferenceRegex().Replace(value, m => m.Value.StartsWith("$$", StringComparison.Ordinal)
+            ? m.Value[1..]
+            : defined.LastOrDefault(d => d.Name == m.Groups[1].Value) is { Name: not null } d ? d.Value : m.Value);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\$?\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")]
+    private static partial System.Text.RegularExpressions.Regex ReferenceRegex();
 
     public V1ConfigMap ConfigMap(string ns, string name) =>
         OfType<V1ConfigMap>().SingleOrDefault(c => c.Metadata.Name == name && (c.Metadata.NamespaceProperty ?? "default") == ns)

@@ -48,7 +48,8 @@ public sealed class LocalRedis : LocalServer
 
     private LocalRedis(string arguments) : base("redis") => _arguments = arguments;
 
-    public string ConnectionString => $"127.0.0.1:{Port}";
+    /// <summary>The app user and password the suite's Redis uses (scripts/services.sh starts this one alike).</summary>
+    public string ConnectionString => TestEnvironment.RedisAt($"127.0.0.1:{Port}");
 
     /// <summary>Starts redis-server with the append-only file on, plus any extra arguments.</summary>
     public static async Task<LocalRedis> StartAsync(string extraArguments = "")

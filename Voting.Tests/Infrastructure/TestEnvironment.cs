@@ -9,7 +9,11 @@ namespace Voting.Tests.Infrastructure;
 /// </summary>
 public static class TestEnvironment
 {
+    /// <summary>host:port,user=…,password=… : Redis runs with an ACL user for the app (scripts/services.sh).</summary>
     public static string Redis => Require("VOTING_TEST_REDIS");
+
+    /// <summary>The suite's Redis connection string (its user and password) pointed at another endpoint.</summary>
+    public static string RedisAt(string endpoint) => endpoint + Redis[Redis.IndexOf(',', StringComparison.Ordinal)..];
 
     public static string PostgresAdmin => Require("VOTING_TEST_POSTGRES");
 
