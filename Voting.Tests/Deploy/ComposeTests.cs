@@ -138,8 +138,8 @@ public sealed partial class ComposeTests
     public void Compose_has_no_default_secret_and_listens_on_loopback_unless_told()
     {
         var text = File.ReadAllText(DeployRepo.PathOf("docker-compose.yml"));
-        Assert.Equal(["POSTGRES_PASSWORD", "REDIS_ADMIN_PASSWORD", "REDIS_PASSWORD", "VOTING_ADMIN_TOKEN"], Required(text).Order(StringComparer.Ordinal));
-        foreach (var secret in new[] { "POSTGRES_PASSWORD", "REDIS_PASSWORD", "VOTING_ADMIN_TOKEN" })
+        Assert.Equal(["POSTGRES_PASSWORD", "REDIS_ADMIN_PASSWORD", "REDIS_PASSWORD", "VOTING_ADMIN_TOKEN", "VOTING_DATA_PROTECTION_KEY"], Required(text).Order(StringComparer.Ordinal));
+        foreach (var secret in new[] { "POSTGRES_PASSWORD", "REDIS_PASSWORD", "VOTING_ADMIN_TOKEN", "VOTING_DATA_PROTECTION_KEY" })
         {
             Assert.DoesNotMatch($@"\$\{{{secret}:-", text);
         }

@@ -36,6 +36,12 @@ internal static class DeployRepo
         "deploy/overlays/production-cloudnativepg",
     ];
 
+    /// <summary>
+    /// The production overlay with the KEDA component, as the example directory shows; rendered
+    /// through a site (committed overlays name no image and hold no secrets).
+    /// </summary>
+    public const string KedaExample = "deploy/components/keda-worker-example";
+
     public static IReadOnlyList<string> ProductionOverlays { get; } =
     [
         "deploy/overlays/production",
@@ -68,8 +74,8 @@ internal static class DeployRepo
                 return cached;
             }
 
-            var text = AppOverlays.Contains(relativeDir)
-                ? Kubectl(["kustomize", Site.Make(Path.GetFileName(relativeDir)).Directory])
+            var text = AppOverlays.Contains(relativeDir) ? Kubectl(["kustomize", Site.Make(Path.GetFileName(relativeDir)).Directory])
+                : relativeDir == KedaExample ? Kubectl(["kustomize", Site.Make("production").WithComponent("deploy/components/keda-worker")])
                 : Kubectl(["kustomize", PathOf(relativeDir)]);
             Rendered[relativeDir] = text;
             return text;

@@ -59,8 +59,8 @@ public sealed class RenderTests
         var found = Directory.EnumerateFiles(DeployRepo.PathOf("deploy"), "kustomization.yaml", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(DeployRepo.Root, Path.GetDirectoryName(f)!).Replace('\\', '/'))
             .Where(d => d != "deploy/base")
-            // deploy/monitoring has checks of its own; deploy/sites holds operators' site overlays.
-            .Where(d => !d.StartsWith("deploy/monitoring", StringComparison.Ordinal) && !d.StartsWith("deploy/sites/", StringComparison.Ordinal))
+            // deploy/sites holds operators' site overlays.
+            .Where(d => !d.StartsWith("deploy/sites/", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .ToList();
         Assert.Equal(DeployRepo.KustomizeDirectories.Order(StringComparer.Ordinal), found);

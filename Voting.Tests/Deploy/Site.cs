@@ -43,6 +43,14 @@ internal sealed class Site
         return new Site(dir);
     }
 
+    /// <summary>Adds a committed kustomize component to this site, as an operator would; returns the site's directory.</summary>
+    public string WithComponent(string relativeDir)
+    {
+        var kustomization = Path.Combine(Directory, "kustomization.yaml");
+        File.AppendAllText(kustomization, $"components:\n  - {Path.GetRelativePath(Directory, DeployRepo.PathOf(relativeDir))}\n");
+        return Directory;
+    }
+
     public string Render() => DeployRepo.Kubectl(["kustomize", Directory]);
 
     public string SecretFile(string name) => Path.Combine(Directory, "secrets", name);

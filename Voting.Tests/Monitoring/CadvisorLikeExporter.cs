@@ -45,8 +45,16 @@ internal sealed class CadvisorLikeExporter : IAsyncDisposable
             }
             var body = Encoding.UTF8.GetBytes(Render());
             context.Response.ContentType = "text/plain; version=0.0.4";
-            await context.Response.OutputStream.WriteAsync(body);
-            context.Response.Close();
+            try
+            {
+                await context.Response.OutputStream.WriteAsync(body);
+                context.Response.Close();
+            }
+            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+            {
+                // A scrape that timed out and hung up (a busy machine): the next one is answered as usual.
+                context.Response.Abort();
+            }
         }
     }
 
