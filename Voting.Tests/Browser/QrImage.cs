@@ -9,6 +9,16 @@ namespace Voting.Tests.Browser;
 /// <summary>Reads the QR code in a screenshot: a small PNG decoder (what Chromium writes) and ZXing.</summary>
 public static class QrImage
 {
+    /// <summary>
+    /// Screenshots a QR image once the browser has decoded it (on a busy machine a screenshot can
+    /// otherwise catch the element before its picture), and reads it.
+    /// </summary>
+    public static async Task<string?> ReadAsync(Microsoft.Playwright.ILocator image)
+    {
+        await image.EvaluateAsync("img => img.decode()");
+        return Decode(await image.ScreenshotAsync());
+    }
+
     public static string? Decode(byte[] png)
     {
         var (width, height, rgba) = DecodePng(png);

@@ -75,8 +75,10 @@ internal static class SmokeScenario
             foreach (var p in running)
             {
                 await p.WaitForOkAsync("/readyz", StartTimeout);
-                Assert.Equal(HttpStatusCode.OK, await p.GetStatusAsync("/healthz"));
-                Assert.Equal(HttpStatusCode.OK, await p.GetStatusAsync("/metrics"));
+                // Each answers within the deadline, not necessarily at the first 2 s try: a first
+                // scrape compiles the exporter, which on a loaded two-core machine can take longer.
+                await p.WaitForOkAsync("/healthz", StartTimeout);
+                await p.WaitForOkAsync("/metrics", StartTimeout);
             }
 
             // SIGTERM: each role stops well inside the pod's grace period (40 s, 5 s of it the preStop pause).
