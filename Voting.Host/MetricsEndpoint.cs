@@ -7,8 +7,9 @@ namespace Voting.Host;
 /// <c>/metrics</c>: OpenTelemetry's Prometheus exporter (the roles' counters and gauges, ASP.NET
 /// Core's and the runtime's metrics), followed by the two histograms <see cref="Telemetry"/> keeps
 /// itself so that they exist at zero from start (the exporter omits a histogram until its first
-/// observation). The exporter is asked for the plain text format, which has no end marker, so the
-/// histograms can follow its output.
+/// observation). The exporter is asked for the plain text format, which has no end marker, and
+/// without compression (it gzips when asked, and Prometheus asks), so the histograms can follow its
+/// output.
 /// </summary>
 internal static class MetricsEndpoint
 {
@@ -19,6 +20,7 @@ internal static class MetricsEndpoint
         app.UseWhen(context => context.Request.Path == Path, branch => branch.Use(async (context, next) =>
         {
             context.Request.Headers.Accept = "text/plain";
+            context.Request.Headers.AcceptEncoding = Microsoft.Extensions.Primitives.StringValues.Empty;
             var body = context.Response.Body;
             using var buffer = new MemoryStream();
             context.Response.Body = buffer;

@@ -22,10 +22,11 @@ public sealed partial class MetricsTests
         var settings = await Settings.CreateAsync();
         await using var app = AppProcess.Start(["--role", role], settings.ToEnvironment());
         await app.WaitUntilReadyAsync();
-        using var client = new HttpClient { BaseAddress = app.Address };
+        using var client = new HttpClient(new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.All }) { BaseAddress = app.Address };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-        // What Prometheus asks for: OpenMetrics first.
+        // What Prometheus asks for: OpenMetrics first, gzip welcome.
         request.Headers.TryAddWithoutValidation("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         foreach (var name in series)
@@ -38,7 +39,12 @@ public sealed partial class MetricsTests
             Assert.Matches(Zero(), line);
         }
         Assert.DoesNotContain("# EOF\nvoting_", text, StringComparison.Ordinal);
+        // Every line is text a Prometheus parser takes: a comment, or a name, optional labels and a value.
+        Assert.All(text.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Matches(SampleOrComment(), line));
     }
+
+    [GeneratedRegex(@"^(# .*|[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? [-+0-9.eEInfNa]+( \d+)?)$")]
+    private static partial Regex SampleOrComment();
 
     [GeneratedRegex(@" 0(\.0)?( \d+)?$")]
     private static partial Regex Zero();

@@ -61,13 +61,13 @@ public sealed class PrometheusEndToEndTests
             ["cadvisor", "voting/poll-0/poll/true/voting", "voting/result-0/result/true/voting", "voting/worker-0/worker/true/voting"],
             up.Select(s => string.Join('/', new[] { s.Labels["job"], s.Labels.GetValueOrDefault("pod"), s.Labels.GetValueOrDefault("role"), s.Labels.GetValueOrDefault("ready"), s.Labels.GetValueOrDefault("namespace") }.Where(v => v is not null)))
                 .Order(StringComparer.Ordinal));
-        // Redis, PostgreSQL and the migrate Job are discovered too, and dropped by the relabelling.
+        // Redis, PostgreSQL, the migrate Job and the backup CronJobs' pods are discovered too, and dropped by the relabelling.
         var targets = await prometheus.GetDataAsync("/api/v1/targets");
         var scraped = targets.GetProperty("activeTargets").EnumerateArray().Select(t => t.GetProperty("labels").GetProperty("job").GetString()).Count(j => j is "voting" or "cadvisor");
         Assert.Equal(4, scraped);
         var dropped = targets.GetProperty("droppedTargets").EnumerateArray()
             .Select(t => t.GetProperty("discoveredLabels").GetProperty("__meta_kubernetes_pod_name").GetString()).Distinct().Order(StringComparer.Ordinal);
-        Assert.Equal(["migrate-0", "postgres-0", "redis-0"], dropped);
+        Assert.Equal(["migrate-0", "postgres-0", "postgres-backup-0", "postgres-restore-0", "redis-0"], dropped);
 
         using var pollClient = new HttpClient { BaseAddress = poll.Address };
         var created = await Api.CreatePollAsync(pollClient, "Monitored?", "Yes", "No");
