@@ -83,6 +83,21 @@ if [ -f "$trx" ]; then
   passed=$(value passed); failed=$(value failed); total=$(value total); executed=$(value executed)
   skipped=$((total - executed))
   mkdir -p artifacts && cp "$trx" artifacts/tests.trx
+  # The failures again, last, where a log cut to its tail (CI's) still shows them.
+  if [ "$failed" -gt 0 ]; then
+    echo "Failed tests:"
+    python3 - "$trx" <<'PY' || grep -o 'testName="[^"]*"[^>]*outcome="Failed"' "$trx" | sed 's/" .*//; s/testName="/  /'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+    if r.get("outcome") != "Failed":
+        continue
+    message = r.findtext(".//t:ErrorInfo/t:Message", default="", namespaces=ns).strip()
+    print("  " + r.get("testName", "?"))
+    for line in message.splitlines()[:6]:
+        print("    " + line[:300])
+PY
+  fi
   line="$passed passed, $failed failed"
   [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
   echo "$line"
