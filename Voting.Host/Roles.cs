@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Voting.Poll;
 using Voting.Queue;
@@ -24,7 +25,7 @@ public static class Roles
             Args = [],
         });
         builder.Configuration.AddInMemoryCollection(settings);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        if (!SettingsBinder.Bind<ListenSettings>(builder.Configuration).IsGiven)
         {
             builder.WebHost.UseUrls("http://localhost:8080");
         }
@@ -35,9 +36,10 @@ public static class Roles
 
         var services = builder.Services;
         // The host's graceful shutdown must fit inside the pod's grace period: see docs/reliability.md.
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Voting:ShutdownTimeoutSeconds", 20)));
+        services.AddSettings<HostSettings>();
+        services.AddOptions<HostOptions>().Configure<IOptions<HostSettings>>((o, s) => o.ShutdownTimeout = TimeSpan.FromSeconds(s.Value.ShutdownTimeoutSeconds));
         services.AddProblemDetails();
-        services.AddTrustedProxies(builder.Configuration);
+        services.AddTrustedProxies();
         services.AddExceptionHandler<DependencyExceptionHandler>();
         services.AddSingleton<Telemetry>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, VotingJson.Default));
@@ -51,16 +53,16 @@ public static class Roles
         // Each role brings its own services; readiness checks exactly what docs/architecture.md says that role needs.
         if (roles.Has(Role.Poll))
         {
-            services.AddPoll(builder.Configuration);
+            services.AddPoll();
             health.AddCheck<PollCatalogHealthCheck>("poll-catalog", tags: [Ready]);
         }
         if (roles.Has(Role.Worker))
         {
-            services.AddWorker(builder.Configuration);
+            services.AddWorker();
         }
         if (roles.Has(Role.Result))
         {
-            services.AddResult(builder.Configuration);
+            services.AddResult();
         }
         if (roles.Has(Role.Poll) || roles.Has(Role.Worker))
         {
@@ -76,7 +78,7 @@ public static class Roles
         // metrics are on /metrics, at zero, before anything happens.
         app.Services.GetRequiredService<MeterProvider>();
         app.Services.GetRequiredService<Telemetry>();
-        app.UseTrustedProxies(app.Configuration);
+        app.UseTrustedProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Voting.Poll;
 using Voting.Queue;
+using Microsoft.Extensions.Options;
 using Voting.Storage;
 
 namespace Voting.Host;
@@ -49,12 +50,12 @@ public static class VotingCommandLine
         {
             return await parsed.InvokeAsync(configuration);
         }
-        catch (MissingSettingException e)
+        catch (SettingException e)
         {
             await error.WriteLineAsync($"voting: {e.Message}");
             return 1;
         }
-        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        catch (OptionsValidationException e)
         {
             await error.WriteLineAsync($"voting: invalid setting: {string.Join("; ", e.Failures)}");
             return 1;
@@ -93,7 +94,7 @@ public static class VotingCommandLine
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = Settings(parse);
+            var settings = CommandLineSettings(parse);
             if (parse.GetValue(urls) is { } u)
             {
                 settings["urls"] = u;
@@ -106,23 +107,21 @@ public static class VotingCommandLine
     private static async Task<int> RunRolesAsync(RoleSet? fromCommandLine, Dictionary<string, string?> settings, TextWriter error, CancellationToken cancellationToken)
     {
         var roles = fromCommandLine ?? default;
-        if (fromCommandLine is null)
+        if (fromCommandLine is null && !RoleSet.TryParse(SettingsBinder.Bind<HostSettings>(Configuration(settings)).Role, out roles, out var roleError))
         {
-            var configured = Environment.GetEnvironmentVariable("Voting__Role") ?? "all";
-            if (!RoleSet.TryParse(configured, out roles, out var roleError))
-            {
-                await error.WriteLineAsync($"voting: Voting__Role: {roleError}");
-                return UsageError;
-            }
+            await error.WriteLineAsync($"voting: Voting__Role: {roleError}");
+            return UsageError;
         }
         await using var app = Roles.Build(roles, settings);
+        // Every setting is checked before anything touches a database: a wrong one stops here, in one line.
+        SettingsBinder.ValidateAll(app.Services);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Voting");
         if (roles.Roles == Role.All)
         {
             // A laptop runs everything in one process: bring the schema along. In a cluster a Job
             // runs 'voting migrate' and the roles wait, not ready, until it has.
-            var connectionString = app.Configuration[StorageSettings.ConnectionStringKey]!;
-            await Migrator.MigrateAsync(connectionString, app.Services.GetRequiredService<ILoggerFactory>(), cancellationToken);
+            var storage = app.Services.GetRequiredService<IOptions<StorageSettings>>().Value;
+            await Migrator.MigrateAsync(storage.Postgres!, app.Services.GetRequiredService<ILoggerFactory>(), cancellationToken);
         }
         logger.LogInformation("Starting roles {Roles}", roles.ToString());
         await app.RunAsync();
@@ -192,9 +191,9 @@ public static class VotingCommandLine
         var close = new Command("close", "Close a poll: it takes no more votes, through any poll process, from the moment this returns. Needs Redis and PostgreSQL.") { pollId };
         close.SetAction(async (parse, cancellationToken) =>
         {
-            var queue = Configuration(parse).GetSection(QueueOptions.SectionName).Get<QueueOptions>() ?? new QueueOptions();
-            var (outcome, _) = await PollModule.CloseFromCommandLineAsync(RequireSetting(parse, StorageSettings.ConnectionStringKey),
-                RequireSetting(parse, QueueModule.ConnectionStringKey), queue, parse.GetValue(pollId)!, cancellationToken);
+            var configuration = Configuration(CommandLineSettings(parse));
+            var (outcome, _) = await PollModule.CloseFromCommandLineAsync(RequirePostgres(parse), SettingsBinder.Bind<RedisSettings>(configuration).Redis!,
+                SettingsBinder.Bind<QueueSettings>(configuration), parse.GetValue(pollId)!, cancellationToken);
             var message = outcome switch
             {
                 CloseOutcome.Closed => null,
@@ -227,38 +226,30 @@ public static class VotingCommandLine
         return null;
     }
 
-    private static Dictionary<string, string?> Settings(ParseResult parse)
+    /// <summary>Settings given on the command line: they win over environment and appsettings.json.</summary>
+    private static Dictionary<string, string?> CommandLineSettings(ParseResult parse)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (parse.GetValue(RedisOption) is { } redis)
         {
-            settings["ConnectionStrings:Redis"] = redis;
+            settings[$"{RedisSettings.SectionName}:{nameof(RedisSettings.Redis)}"] = redis;
         }
         if (parse.GetValue(PostgresOption) is { } postgres)
         {
-            settings[StorageSettings.ConnectionStringKey] = postgres;
+            settings[$"{StorageSettings.SectionName}:{nameof(StorageSettings.Postgres)}"] = postgres;
         }
         return settings;
     }
 
     /// <summary>The PostgreSQL connection string for the database commands: option, environment, or appsettings.json.</summary>
-    private static string RequirePostgres(ParseResult parse) => RequireSetting(parse, StorageSettings.ConnectionStringKey);
+    private static string RequirePostgres(ParseResult parse) => SettingsBinder.Bind<StorageSettings>(Configuration(CommandLineSettings(parse))).Postgres!;
 
-    /// <summary>Settings for a terminal command: options, environment, appsettings.json, as for the roles.</summary>
-    private static IConfigurationRoot Configuration(ParseResult parse) =>
+    /// <summary>Settings before there is a host: command line, environment, appsettings.json, as for the roles.</summary>
+    private static IConfigurationRoot Configuration(Dictionary<string, string?> commandLine) =>
         new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
-            .AddInMemoryCollection(Settings(parse))
+            .AddInMemoryCollection(commandLine)
             .Build();
-
-    /// <summary>A connection string for a terminal command: option, environment, or appsettings.json.</summary>
-    private static string RequireSetting(ParseResult parse, string key)
-    {
-        var connectionString = Configuration(parse)[key];
-        return !string.IsNullOrWhiteSpace(connectionString) ? connectionString
-            : key == QueueModule.ConnectionStringKey ? throw new MissingSettingException("ConnectionStrings__Redis", "--redis", "a Redis connection string")
-            : throw new MissingSettingException("ConnectionStrings__Postgres", "--postgres", "a PostgreSQL connection string");
-    }
 }

@@ -8,7 +8,7 @@ namespace Voting.Queue;
 /// The Redis stream that carries votes from the poll role to the workers. Every call here is one
 /// short, non-blocking command on the shared multiplexed connection.
 /// </summary>
-public sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueOptions> options)
+public sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueSettings> options)
 {
     // Which polls are closed, and from where in the stream: poll id -> the close point, a stream id.
     // It sits beside the stream because Redis decides "before or after the close" for every vote
@@ -49,7 +49,7 @@ public sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueOptio
         return id
         """);
 
-    private readonly QueueOptions _options = options.Value;
+    private readonly QueueSettings _options = options.Value;
     private readonly RedisKey _key = options.Value.StreamKey;
     private readonly RedisKey _closesKey = options.Value.StreamKey + ":closes";
 
