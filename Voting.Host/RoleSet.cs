@@ -10,14 +10,18 @@ public enum Role
     All = Poll | Worker | Result,
 }
 
-/// <summary>The roles one process runs: <c>poll</c>, <c>worker</c>, <c>result</c>, a comma list of them, or <c>all</c>.</summary>
-public readonly record struct RoleSet(Role Roles)
+/// <summary>
+/// The roles one process runs: <c>poll</c>, <c>worker</c>, <c>result</c>, a comma list of them, or
+/// <c>all</c>. A <see cref="Role"/> is one of them; <see cref="Roles"/> builds the application for a set.
+/// </summary>
+public readonly record struct RoleSet(Role Members)
 {
     public const string Valid = "poll, worker, result or all (or a comma-separated list such as poll,worker)";
 
-    public static RoleSet All { get; } = new(Role.All);
+    public bool Has(Role role) => (Members & role) == role;
 
-    public bool Has(Role role) => (Roles & role) == role;
+    /// <summary>Every role in one process: a laptop, which also migrates the database at start.</summary>
+    public bool IsAll => Members == Role.All;
 
     public static bool TryParse(string? text, out RoleSet roles, out string? error)
     {
@@ -47,6 +51,6 @@ public readonly record struct RoleSet(Role Roles)
         return true;
     }
 
-    public override string ToString() => Roles == Role.All ? "all"
+    public override string ToString() => IsAll ? "all"
         : string.Join(",", new[] { Role.Poll, Role.Worker, Role.Result }.Where(Has).Select(r => r.ToString().ToLowerInvariant()));
 }

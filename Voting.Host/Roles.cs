@@ -1,97 +1,54 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using OpenTelemetry.Metrics;
 using Voting.Poll;
 using Voting.Queue;
 using Voting.Result;
 using Voting.Storage;
-using Voting.Web;
 using Voting.Worker;
+using static Voting.Host.VotingDefaults;
 
 namespace Voting.Host;
 
 /// <summary>The one place that turns a set of roles into a running web application.</summary>
 public static class Roles
 {
-    private const string Ready = "ready";
-
     /// <param name="settings">Settings from the command line: they win over environment and appsettings.json.</param>
     public static WebApplication Build(RoleSet roles, IReadOnlyDictionary<string, string?> settings)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            // Found from any working directory: appsettings.json sits beside the executable.
-            ContentRootPath = AppContext.BaseDirectory,
-            Args = [],
-        });
+        // Found from any working directory: appsettings.json sits beside the executable.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Configuration.AddInMemoryCollection(settings);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
-        {
-            builder.WebHost.UseUrls("http://localhost:8080");
-        }
-        if (!builder.Environment.IsDevelopment())
-        {
-            builder.Logging.ClearProviders().AddJsonConsole(o => o.UseUtcTimestamp = true);
-        }
-
-        var services = builder.Services;
-        // The host's graceful shutdown must fit inside the pod's grace period: see docs/reliability.md.
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Voting:ShutdownTimeoutSeconds", 20)));
-        services.AddProblemDetails();
-        services.AddTrustedProxies(builder.Configuration);
-        services.AddExceptionHandler<DependencyExceptionHandler>();
-        services.AddSingleton<Telemetry>();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, VotingJson.Default));
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(Telemetry.MeterName)
-            .AddAspNetCoreInstrumentation()
-            .AddRuntimeInstrumentation()
-            .AddPrometheusExporter());
-        var health = services.AddHealthChecks();
+        builder.AddVotingDefaults();
 
         // Each role brings its own services; readiness checks exactly what docs/architecture.md says that role needs.
+        var services = builder.Services;
+        var ready = services.AddHealthChecks();
         if (roles.Has(Role.Poll))
         {
-            services.AddPoll(builder.Configuration);
-            health.AddCheck<PollCatalogHealthCheck>("poll-catalog", tags: [Ready]);
+            services.AddPoll();
+            ready.AddCheck<PollCatalogHealthCheck>("poll-catalog", tags: [Ready]);
         }
         if (roles.Has(Role.Worker))
         {
-            services.AddWorker(builder.Configuration);
+            services.AddWorker();
         }
         if (roles.Has(Role.Result))
         {
-            services.AddResult(builder.Configuration);
+            services.AddResult();
         }
         if (roles.Has(Role.Poll) || roles.Has(Role.Worker))
         {
-            health.AddCheck<RedisHealthCheck>("redis", tags: [Ready]);
+            ready.AddCheck<RedisHealthCheck>("redis", tags: [Ready]);
         }
         if (roles.Has(Role.Worker) || roles.Has(Role.Result))
         {
-            health.AddCheck<PostgresHealthCheck>("postgres", tags: [Ready]);
+            ready.AddCheck<PostgresHealthCheck>("postgres", tags: [Ready]);
         }
 
         var app = builder.Build();
-        // The meter provider first, listening, then the instruments with their zeros: each role's
-        // metrics are on /metrics, at zero, before anything happens.
-        app.Services.GetRequiredService<MeterProvider>();
-        app.Services.GetRequiredService<Telemetry>();
-        app.UseTrustedProxies(app.Configuration);
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseSecurityHeaders();
-        app.UseEmbeddedStaticFiles();
+        app.UseVotingDefaults();
         if (roles.Has(Role.Poll))
         {
             app.UseRateLimiter();
             app.UseAntiforgery();
-        }
-
-        app.MapGet("/healthz", () => TypedResults.Text("alive"));
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) });
-        app.MapVotingMetrics();
-        if (roles.Has(Role.Poll))
-        {
             app.MapPoll();
         }
         if (roles.Has(Role.Result))

@@ -1,38 +1,33 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
 namespace Voting.Host;
 
 /// <summary>
-/// Every setting the app reads, in the environment-variable form operators write in manifests.
-/// The deployment checks compare the manifests against this list.
+/// Every setting the app reads, in the environment-variable form operators write in manifests,
+/// derived from the settings classes (<see cref="ISettings"/>): a property added to one is listed
+/// here without anyone remembering to. The deployment checks compare the manifests against it.
 /// </summary>
 public static class SettingKeys
 {
+    /// <summary>Read by the host builder itself to choose the environment, not by a settings class.</summary>
+    private static readonly string[] Environment = ["ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT"];
+
+    public static IReadOnlyList<Type> SettingsClasses { get; } =
+        [.. new[] { typeof(ISettings).Assembly, typeof(SettingKeys).Assembly }
+            .SelectMany(a => a.GetTypes())
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ISettings).IsAssignableFrom(t))
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)];
+
     public static IReadOnlyList<string> All { get; } =
-    [
-        "ConnectionStrings__Redis",
-        "ConnectionStrings__Postgres",
-        "Voting__Role",
-        "Voting__AdminToken",
-        "Voting__PublicUrl",
-        "Voting__TrustedProxies",
-        "Voting__ForwardedHops",
-        "Voting__DataProtectionKey",
-        "Voting__RateLimits__PerVoterPerMinute",
-        "Voting__RateLimits__PerAddressPerSecond",
-        "Voting__RateLimits__NewVotersPerAddressPerMinute",
-        "Voting__CatalogRefreshMilliseconds",
-        "Voting__ShutdownTimeoutSeconds",
-        "Voting__Queue__StreamKey",
-        "Voting__Queue__DeadLetterKey",
-        "Voting__Queue__Group",
-        "Voting__Queue__AddTimeoutMilliseconds",
-        "Voting__Worker__BatchSize",
-        "Voting__Worker__ClaimIdleSeconds",
-        "Voting__Worker__MaxIdleDelayMilliseconds",
-        "Voting__Worker__RemoveIdleConsumersAfterSeconds",
-        "Voting__Result__PushIntervalMilliseconds",
-        "ASPNETCORE_URLS",
-        "ASPNETCORE_HTTP_PORTS",
-        "ASPNETCORE_ENVIRONMENT",
-        "DOTNET_ENVIRONMENT",
-    ];
+        [.. SettingsClasses.SelectMany(Keys).Concat(Environment).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The environment variables that set <paramref name="settings"/>' properties.</summary>
+    public static IEnumerable<string> Keys(Type settings)
+    {
+        var section = (string)settings.GetProperty(nameof(ISettings.SectionName), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        return settings.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite)
+            .Select(p => SettingsBinder.EnvironmentName(section, p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? p.Name));
+    }
 }

@@ -103,7 +103,7 @@ internal static class AdminPages
     }
 
     private static async Task<IResult> Show(string pollId, HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery,
-        PollCatalog catalog, PollStore store, NpgsqlDataSource dataSource, IOptions<PollSettings> settings)
+        PollCatalog catalog, PollStore store, NpgsqlDataSource dataSource, IOptions<WebSettings> web)
     {
         if (!await session.IsSignedInAsync(http))
         {
@@ -114,7 +114,7 @@ internal static class AdminPages
             return Private(http, NoSuchPoll("/admin", "All polls"), StatusCodes.Status404NotFound);
         }
         var totals = await TotalsAsync(store, dataSource, [poll.Id], http.RequestAborted);
-        var voteUrl = ShareLink.VoteUrl(settings.Value.PublicUrl, http.Request, poll.Id);
+        var voteUrl = ShareLink.VoteUrl(web.Value.PublicUrl, http.Request, poll.Id);
         return Private(http, Page(poll.Question, Detail(Tokens(http, antiforgery), poll, Count(totals, poll.Id), voteUrl), "admin.js", "admin"));
     }
 

@@ -9,9 +9,9 @@ namespace Voting.Poll;
 /// Kubernetes Secret). Two keys are derived from it: one encrypts the Data Protection key ring where
 /// it rests in Redis, one signs voter ids. Every poll replica must be given the same value.
 /// </summary>
-public sealed class DataProtectionSettings
+public sealed class DataProtectionSettings : ISettings
 {
-    public const string SectionName = "Voting";
+    public static string SectionName => "Voting";
 
     public const int MinimumLength = 32;
 

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -18,10 +18,10 @@ internal static class PollDataProtection
 {
     public const string RedisKey = "voting:data-protection-keys";
 
-    public static IServiceCollection AddPollDataProtection(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPollDataProtection(this IServiceCollection services)
     {
-        RequireKeyInProduction(configuration);
-        services.AddOptions<DataProtectionSettings>().BindConfiguration(DataProtectionSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<DataProtectionSettings>();
+        services.AddSingleton<IValidateOptions<DataProtectionSettings>, DataProtectionKeyInProduction>();
         services.AddSingleton<VoterSigner>();
         services.AddDataProtection().SetApplicationName("voting");
         services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer, IOptions<DataProtectionSettings>>((options, redis, settings) =>
@@ -34,18 +34,16 @@ internal static class PollDataProtection
         });
         return services;
     }
+}
 
-    /// <summary>
-    /// Refused rather than warned about: without the key, anyone who reads Redis can forge an admin
-    /// session, and voter ids are signed with a key published in this source.
-    /// </summary>
-    private static void RequireKeyInProduction(IConfiguration configuration)
-    {
-        var environment = configuration["environment"] ?? "Production";
-        var key = configuration["Voting:DataProtectionKey"];
-        if (environment.Equals("Production", StringComparison.OrdinalIgnoreCase) && string.IsNullOrEmpty(key))
-        {
-            throw new MissingSettingException($"a secret of at least {DataProtectionSettings.MinimumLength} characters is required in Production to encrypt Data Protection keys and sign voter ids: set Voting__DataProtectionKey (e.g. openssl rand -base64 32)");
-        }
-    }
+/// <summary>
+/// Refused rather than warned about: without the key, anyone who reads Redis can forge an admin
+/// session, and voter ids are signed with a key published in this source.
+/// </summary>
+internal sealed class DataProtectionKeyInProduction(IHostEnvironment environment) : IValidateOptions<DataProtectionSettings>
+{
+    public ValidateOptionsResult Validate(string? name, DataProtectionSettings options) =>
+        environment.IsProduction() && !options.IsConfigured
+            ? ValidateOptionsResult.Fail($"a secret of at least {DataProtectionSettings.MinimumLength} characters is required in Production to encrypt Data Protection keys and sign voter ids: set Voting__DataProtectionKey (e.g. openssl rand -base64 32)")
+            : ValidateOptionsResult.Success;
 }

@@ -1,23 +1,25 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Voting.Queue;
 using Voting.Storage;
+using Voting.Web;
 
 namespace Voting.Poll;
 
 public static class PollModule
 {
     /// <summary>The poll role: vote pages and API, poll management, the in-memory poll catalog.</summary>
-    public static IServiceCollection AddPoll(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPoll(this IServiceCollection services)
     {
-        services.AddQueue(configuration);
+        services.AddQueue();
         // The catalog refresh, and creates and closes now and then.
-        services.AddStorage(configuration, connections: 4);
-        services.AddOptions<PollSettings>().BindConfiguration(PollSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddStorage(connections: 4);
+        services.AddSettings<PollSettings>();
+        services.AddSingleton<IValidateOptions<PollSettings>, AdminTokenInProduction>();
+        services.AddWebSettings();
         services.AddSingleton(MetricsOwner.Poll);
         services.AddSingleton<PollCatalog>();
         services.AddSingleton<VoteService>();
@@ -26,29 +28,13 @@ public static class PollModule
         services.AddSingleton<AdminSession>();
         services.AddHostedService<PollCatalogRefresher>();
         services.AddVoteRateLimits();
-        RequireAdminTokenInProduction(configuration);
-
-        services.AddPollDataProtection(configuration);
+        services.AddPollDataProtection();
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "voting-af";
             options.FormFieldName = "__vt";
         });
         return services;
-    }
-
-    /// <summary>
-    /// The admin endpoints are always on with the poll role, so in Production a missing or short
-    /// token is a configuration error, not an open door.
-    /// </summary>
-    private static void RequireAdminTokenInProduction(IConfiguration configuration)
-    {
-        var environment = configuration["environment"] ?? "Production";
-        var token = configuration["Voting:AdminToken"];
-        if (environment.Equals("Production", StringComparison.OrdinalIgnoreCase) && (token is null || token.Length < AdminToken.MinimumLength))
-        {
-            throw new MissingSettingException($"an admin token of at least {AdminToken.MinimumLength} characters is required in Production: set Voting__AdminToken");
-        }
     }
 
     public static IEndpointRouteBuilder MapPoll(this IEndpointRouteBuilder routes)
@@ -71,7 +57,7 @@ public static class PollModule
     }
 
     /// <summary>Closes a poll from the command line: through Redis first, as the poll role does.</summary>
-    public static async Task<(CloseOutcome Outcome, PollDefinition? Poll)> CloseFromCommandLineAsync(string postgres, string redis, QueueOptions settings, string pollId, CancellationToken cancellationToken)
+    public static async Task<(CloseOutcome Outcome, PollDefinition? Poll)> CloseFromCommandLineAsync(string postgres, string redis, QueueSettings settings, string pollId, CancellationToken cancellationToken)
     {
         var queue = Options.Create(settings);
         await using var data = StorageModule.CreateDataSource(postgres);

@@ -14,9 +14,9 @@ namespace Voting.Poll;
 /// creates on one poll, and per voter. Defaults and the reasoning behind them: docs/reliability.md,
 /// "Voter identity and rate limits".
 /// </summary>
-public sealed class RateLimitSettings
+public sealed class RateLimitSettings : ISettings
 {
-    public const string SectionName = "Voting:RateLimits";
+    public static string SectionName => "Voting:RateLimits";
 
     /// <summary>Votes one voter may cast per minute; 0 turns the limit off.</summary>
     [Range(0, 100_000, ErrorMessage = "Voting__RateLimits__PerVoterPerMinute must be 0 (off) to 100000.")]
@@ -56,7 +56,7 @@ public static class RateLimits
 
     public static IServiceCollection AddVoteRateLimits(this IServiceCollection services)
     {
-        services.AddOptions<RateLimitSettings>().BindConfiguration(RateLimitSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<RateLimitSettings>();
         services.AddSingleton<AdminGuesses>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitSettings>, TimeProvider>((options, settings, time) =>

@@ -19,7 +19,7 @@ public enum VoteOutcome
 /// refuses it if the poll closed (through any process), no database. When Redis does not confirm in
 /// time the vote is "not confirmed" (it may still count).
 /// </summary>
-internal sealed class VoteService(PollCatalog catalog, VoteStream stream, TimeProvider time, Telemetry telemetry, IOptions<QueueOptions> queue, ILogger<VoteService> logger)
+internal sealed class VoteService(PollCatalog catalog, VoteStream stream, TimeProvider time, Telemetry telemetry, IOptions<QueueSettings> queue, ILogger<VoteService> logger)
 {
     private readonly TimeSpan _deadline = TimeSpan.FromMilliseconds(queue.Value.AddTimeoutMilliseconds);
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -8,24 +7,18 @@ namespace Voting.Queue;
 
 public static class QueueModule
 {
-    public const string ConnectionStringKey = "ConnectionStrings:Redis";
-
     /// <summary>One multiplexed Redis connection per process and the vote stream on top of it.</summary>
-    public static IServiceCollection AddQueue(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddQueue(this IServiceCollection services)
     {
-        var connectionString = configuration[ConnectionStringKey];
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new MissingSettingException("ConnectionStrings__Redis", "--redis", "a Redis connection string");
-        }
-        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<IConnectionMultiplexer>(sp =>
-            ConnectionMultiplexer.Connect(CreateOptions(connectionString, sp.GetRequiredService<IOptions<QueueOptions>>().Value)));
+        services.AddSettings<RedisSettings>();
+        services.AddSettings<QueueSettings>();
+        services.TryAddSingleton<IConnectionMultiplexer>(sp => ConnectionMultiplexer.Connect(CreateOptions(
+            sp.GetRequiredService<IOptions<RedisSettings>>().Value.Redis!, sp.GetRequiredService<IOptions<QueueSettings>>().Value)));
         services.TryAddSingleton<VoteStream>();
         return services;
     }
 
-    public static ConfigurationOptions CreateOptions(string connectionString, QueueOptions queue)
+    public static ConfigurationOptions CreateOptions(string connectionString, QueueSettings queue)
     {
         var options = ConfigurationOptions.Parse(connectionString);
         // Start while Redis is away and keep reconnecting; readiness says when it is back.

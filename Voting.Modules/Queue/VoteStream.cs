@@ -9,7 +9,7 @@ namespace Voting.Queue;
 /// beside it. Nothing here blocks the shared multiplexed connection: adding a vote and closing are
 /// one script each, reads never wait for entries, and housekeeping (trim, stats) is a few short commands.
 /// </summary>
-public sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueOptions> options)
+public sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueSettings> options)
 {
     // Which polls are closed, and from where in the stream: poll id -> the close point, a stream id.
     // It sits beside the stream because Redis decides "before or after the close" for every vote
@@ -50,7 +50,7 @@ public sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueOptio
         return id
         """);
 
-    private readonly QueueOptions _options = options.Value;
+    private readonly QueueSettings _options = options.Value;
     private readonly RedisKey _key = options.Value.StreamKey;
     private readonly RedisKey _closesKey = options.Value.StreamKey + ":closes";
 

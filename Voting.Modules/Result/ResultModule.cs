@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,11 +11,12 @@ namespace Voting.Result;
 public static class ResultModule
 {
     /// <summary>The result role: results API and page, the SignalR hub, and the change broadcaster.</summary>
-    public static IServiceCollection AddResult(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddResult(this IServiceCollection services)
     {
         // Reads of O(options) take about a millisecond: a few connections serve thousands of readers a second.
-        services.AddStorage(configuration, connections: 8);
-        services.AddOptions<ResultSettings>().BindConfiguration(ResultSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddStorage(connections: 8);
+        services.AddSettings<ResultSettings>();
+        services.AddWebSettings();
         services.AddSingleton(MetricsOwner.Result);
         services.AddSingleton<Subscriptions>();
         services.AddSingleton<ResultsBroadcaster>();

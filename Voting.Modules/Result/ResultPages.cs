@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Voting.Storage;
 using Voting.Web;
@@ -39,14 +39,14 @@ internal static class ResultPages
     /// Full screen for a projector: the live chart and a QR code of the vote page. The vote page
     /// belongs to the poll role, which may live on another host: <c>Voting:PublicUrl</c> says where.
     /// </summary>
-    private static async Task<IResult> Present(string pollId, ResultStore results, NpgsqlDataSource dataSource, IConfiguration configuration, HttpContext http)
+    private static async Task<IResult> Present(string pollId, ResultStore results, NpgsqlDataSource dataSource, IOptions<WebSettings> web, HttpContext http)
     {
         var snapshot = await ReadAsync(pollId, results, dataSource, http);
         if (snapshot is null)
         {
             return NotFound();
         }
-        var voteUrl = ShareLink.VoteUrl(configuration["Voting:PublicUrl"], http.Request, snapshot.PollId);
+        var voteUrl = ShareLink.VoteUrl(web.Value.PublicUrl, http.Request, snapshot.PollId);
         return Respond(Html.Page(snapshot.Question, RenderPresenter(snapshot, voteUrl), "results.js", bodyClass: "present"));
     }
 

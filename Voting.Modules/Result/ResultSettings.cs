@@ -3,9 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace Voting.Result;
 
 /// <summary>The result role's settings, under <c>Voting:Result</c>.</summary>
-public sealed class ResultSettings
+public sealed class ResultSettings : ISettings
 {
-    public const string SectionName = "Voting:Result";
+    public static string SectionName => "Voting:Result";
 
     /// <summary>The shortest time between two pushes of one poll: bursts cost viewers nothing extra.</summary>
     [Range(10, 10_000)]

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,7 +15,7 @@ namespace Voting.Result;
 /// notifications sent while it was away are gone.
 /// </summary>
 internal sealed class ResultsBroadcaster(
-    IConfiguration configuration,
+    IOptions<StorageSettings> storage,
     NpgsqlDataSource dataSource,
     ResultStore results,
     Subscriptions subscriptions,
@@ -52,7 +51,7 @@ internal sealed class ResultsBroadcaster(
             try
             {
                 // Its own connection, outside the pool: LISTEN belongs to one session for its lifetime.
-                var listenOnly = new NpgsqlConnectionStringBuilder(configuration[StorageSettings.ConnectionStringKey]) { Pooling = false, KeepAlive = 30 };
+                var listenOnly = new NpgsqlConnectionStringBuilder(storage.Value.Postgres) { Pooling = false, KeepAlive = 30 };
                 await using var connection = new NpgsqlConnection(listenOnly.ConnectionString);
                 await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, e) => MarkChanged(e.Payload);

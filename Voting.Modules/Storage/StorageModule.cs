@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Voting.Storage;
@@ -15,15 +15,11 @@ public static class StorageModule
     /// the others (the poll role's catalog refresh then fails with 53300): replicas × pool must stay
     /// below <c>max_connections</c>, which docs/reliability.md works out for the manifests.
     /// </summary>
-    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration, int connections)
+    public static IServiceCollection AddStorage(this IServiceCollection services, int connections)
     {
-        var connectionString = configuration[StorageSettings.ConnectionStringKey];
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new MissingSettingException("ConnectionStrings__Postgres", "--postgres", "a PostgreSQL connection string");
-        }
+        services.AddSettings<StorageSettings>();
         services.AddSingleton(new PoolShare(connections));
-        services.TryAddSingleton(sp => CreateDataSource(connectionString, sp.GetServices<PoolShare>().Sum(s => s.Connections)));
+        services.TryAddSingleton(sp => CreateDataSource(sp.GetRequiredService<IOptions<StorageSettings>>().Value.Postgres!, sp.GetServices<PoolShare>().Sum(s => s.Connections)));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PollStore>();
         services.TryAddSingleton<VoteWriter>();

@@ -1,28 +1,9 @@
-using System.ComponentModel.DataAnnotations;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Voting.Web;
-
-/// <summary>Who may tell the app a client's address, and through how many hops.</summary>
-public sealed class ProxySettings
-{
-    public const string SectionName = "Voting";
-
-    /// <summary>Addresses or CIDRs, comma-separated, whose X-Forwarded-For is believed.</summary>
-    public string? TrustedProxies { get; set; }
-
-    /// <summary>
-    /// How many proxies in front of the app each append an address to X-Forwarded-For: 1 for Traefik
-    /// alone, 2 for a load balancer in front of Traefik. Each of them must be in <see cref="TrustedProxies"/>.
-    /// </summary>
-    [Range(1, 10, ErrorMessage = "Voting__ForwardedHops must be 1 (Traefik alone) to 10.")]
-    public int ForwardedHops { get; set; } = 1;
-}
 
 /// <summary>
 /// Behind Traefik the client's address comes from X-Forwarded-For, but only when the request comes
@@ -34,19 +15,16 @@ public sealed class ProxySettings
 /// </summary>
 public static class TrustedProxies
 {
-    public const string SettingKey = "Voting:TrustedProxies";
-
-    public static IServiceCollection AddTrustedProxies(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddTrustedProxies(this IServiceCollection services)
     {
-        var networks = Parse(configuration[SettingKey]);
-        services.AddOptions<ProxySettings>().BindConfiguration(ProxySettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxySettings>>((options, settings) =>
+        services.AddWebSettings();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<WebSettings>>((options, settings) =>
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             // Only the configured proxies: not even loopback by default.
             options.KnownIPNetworks.Clear();
             options.KnownProxies.Clear();
-            foreach (var network in networks)
+            foreach (var network in settings.Value.TrustedNetworks(out _))
             {
                 options.KnownIPNetworks.Add(network);
             }
@@ -57,31 +35,14 @@ public static class TrustedProxies
         return services;
     }
 
-    private static List<System.Net.IPNetwork> Parse(string? configured)
-    {
-        var networks = new List<System.Net.IPNetwork>();
-        foreach (var item in (configured ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (System.Net.IPNetwork.TryParse(item, out var network))
-            {
-                networks.Add(network);
-            }
-            else if (IPAddress.TryParse(item, out var address))
-            {
-                networks.Add(new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
-            }
-            else
-            {
-                throw new MissingSettingException($"Voting__TrustedProxies: '{item}' is not an address or a CIDR network.");
-            }
-        }
-        return networks;
-    }
-
     /// <summary>
     /// Applies forwarded headers only when proxies are configured: with no known proxy at all, the
-    /// middleware would believe every client's X-Forwarded-For.
+    /// middleware would believe every client's X-Forwarded-For. Decided per request from the bound
+    /// settings (a field read), so nothing is read before the start has validated them.
     /// </summary>
-    public static IApplicationBuilder UseTrustedProxies(this IApplicationBuilder app, IConfiguration configuration) =>
-        string.IsNullOrWhiteSpace(configuration[SettingKey]) ? app : app.UseForwardedHeaders();
+    public static IApplicationBuilder UseTrustedProxies(this IApplicationBuilder app)
+    {
+        var settings = app.ApplicationServices.GetRequiredService<IOptions<WebSettings>>();
+        return app.UseWhen(_ => !string.IsNullOrWhiteSpace(settings.Value.TrustedProxies), trusted => trusted.UseForwardedHeaders());
+    }
 }

@@ -17,7 +17,7 @@ namespace Voting.Worker;
 internal sealed class VoteWorker(
     VoteStream stream,
     VoteWriter writer,
-    KnownOptions known,
+    KnownChoices known,
     NpgsqlDataSource dataSource,
     Telemetry telemetry,
     TimeProvider time,

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Voting.Queue;
 using Voting.Storage;
@@ -8,14 +7,14 @@ namespace Voting.Worker;
 public static class WorkerModule
 {
     /// <summary>The worker role: the batch loop from the Redis stream into PostgreSQL.</summary>
-    public static IServiceCollection AddWorker(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddWorker(this IServiceCollection services)
     {
-        services.AddQueue(configuration);
-        // Two batches in flight, the known options' reload, one spare.
-        services.AddStorage(configuration, connections: 4);
-        services.AddOptions<WorkerSettings>().BindConfiguration(WorkerSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddQueue();
+        // Two batches in flight, the known choices' reload, one spare.
+        services.AddStorage(connections: 4);
+        services.AddSettings<WorkerSettings>();
         services.AddSingleton(MetricsOwner.Worker);
-        services.AddSingleton<KnownOptions>();
+        services.AddSingleton<KnownChoices>();
         services.AddSingleton<VoteWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<VoteWorker>());
         return services;

@@ -3,9 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace Voting.Worker;
 
 /// <summary>The worker role's settings, under <c>Voting:Worker</c>.</summary>
-public sealed class WorkerSettings
+public sealed class WorkerSettings : ISettings
 {
-    public const string SectionName = "Voting:Worker";
+    public static string SectionName => "Voting:Worker";
 
     /// <summary>Entries read and stored per transaction.</summary>
     [Range(1, 10_000)]

@@ -15,7 +15,7 @@ public class CommandLineTests
     public void Roles_parse_alone_and_as_comma_lists(string text, Role expected)
     {
         Assert.True(RoleSet.TryParse(text, out var roles, out var error), error);
-        Assert.Equal(expected, roles.Roles);
+        Assert.Equal(expected, roles.Members);
     }
 
     [Theory]

@@ -181,7 +181,7 @@ public sealed partial class MonitorObjectTests
         var trigger = Assert.Single(spec.Triggers);
         Assert.Equal("redis-streams", trigger.Type);
         Assert.All(trigger.Metadata.Keys, k => Assert.Contains(k, RedisStreamsMetadata));
-        var queue = new Voting.Queue.QueueOptions();
+        var queue = new Voting.Queue.QueueSettings();
         Assert.Equal(queue.StreamKey, trigger.Metadata["stream"]);
         Assert.Equal(queue.Group, trigger.Metadata["consumerGroup"]);
         Assert.True(long.Parse(trigger.Metadata["lagCount"], System.Globalization.CultureInfo.InvariantCulture) > 0, "lag mode needs lagCount");

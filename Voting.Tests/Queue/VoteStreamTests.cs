@@ -9,12 +9,12 @@ public sealed class VoteStreamTests : IAsyncLifetime
 {
     private ConnectionMultiplexer _redis = null!;
     private VoteStream _stream = null!;
-    private QueueOptions _options = null!;
+    private QueueSettings _options = null!;
 
     public async Task InitializeAsync()
     {
         _redis = await ConnectionMultiplexer.ConnectAsync(TestEnvironment.Redis);
-        _options = new QueueOptions { StreamKey = TestEnvironment.UniqueKey("votes"), DeadLetterKey = TestEnvironment.UniqueKey("dead") };
+        _options = new QueueSettings { StreamKey = TestEnvironment.UniqueKey("votes"), DeadLetterKey = TestEnvironment.UniqueKey("dead") };
         _stream = new VoteStream(_redis, Options.Create(_options));
     }
 

@@ -3,9 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace Voting.Queue;
 
 /// <summary>Where votes travel between the poll and worker roles.</summary>
-public sealed class QueueOptions
+public sealed class QueueSettings : ISettings
 {
-    public const string SectionName = "Voting:Queue";
+    public static string SectionName => "Voting:Queue";
 
     [Required, MaxLength(200)]
     public string StreamKey { get; set; } = "votes";

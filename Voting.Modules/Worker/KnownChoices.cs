@@ -7,7 +7,7 @@ namespace Voting.Worker;
 /// than failing its whole batch on a foreign key. Reloaded whenever an entry names an unknown pair:
 /// a poll is stored before any vote for it can be taken.
 /// </summary>
-internal sealed class KnownOptions(PollStore store)
+internal sealed class KnownChoices(PollStore store)
 {
     private HashSet<(string Poll, string Option)> _known = [];
 

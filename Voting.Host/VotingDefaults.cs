@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using Voting.Web;
+
+namespace Voting.Host;
+
+/// <summary>
+/// What every role's process has, whatever it runs (as eShop's ServiceDefaults): logging, the
+/// shutdown budget, problem details and the exception handler, metrics, health, security headers,
+/// static files and trusted proxies. <see cref="Roles"/> adds the roles on top.
+/// </summary>
+internal static class VotingDefaults
+{
+    /// <summary>The tag of the health checks <c>/readyz</c> runs; <c>/healthz</c> runs none.</summary>
+    public const string Ready = "ready";
+
+    public static WebApplicationBuilder AddVotingDefaults(this WebApplicationBuilder builder)
+    {
+        if (!SettingsBinder.Bind<ListenSettings>(builder.Configuration).IsGiven)
+        {
+            builder.WebHost.UseUrls("http://localhost:8080");
+        }
+        if (!builder.Environment.IsDevelopment())
+        {
+            builder.Logging.ClearProviders().AddJsonConsole(o => o.UseUtcTimestamp = true);
+        }
+
+        var services = builder.Services;
+        // The host's graceful shutdown must fit inside the pod's grace period: see docs/reliability.md.
+        services.AddSettings<HostSettings>();
+        services.AddOptions<HostOptions>().Configure<IOptions<HostSettings>>((o, s) => o.ShutdownTimeout = TimeSpan.FromSeconds(s.Value.ShutdownTimeoutSeconds));
+        services.AddProblemDetails();
+        services.AddTrustedProxies();
+        services.AddExceptionHandler<DependencyExceptionHandler>();
+        services.AddSingleton<Telemetry>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, VotingJson.Default));
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(Telemetry.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddPrometheusExporter());
+        services.AddHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication UseVotingDefaults(this WebApplication app)
+    {
+        // The meter provider first, listening, then the instruments with their zeros: each role's
+        // metrics are on /metrics, at zero, before anything happens.
+        app.Services.GetRequiredService<MeterProvider>();
+        app.Services.GetRequiredService<Telemetry>();
+        app.UseTrustedProxies();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseEmbeddedStaticFiles();
+
+        app.MapGet("/healthz", () => TypedResults.Text("alive"));
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) });
+        app.MapVotingMetrics();
+        return app;
+    }
+}
