@@ -36,14 +36,14 @@ internal static class AdminPages
     public const int PageSize = 50;
 
     private static async Task<IResult> Home([FromQuery] string? after, HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery,
-        PollCatalog catalog, PollStore store, NpgsqlDataSource dataSource)
+        PollCatalog catalog, PollStore store)
     {
         if (!await session.IsSignedInAsync(http))
         {
             return SignInPage(http, adminToken, antiforgery, error: null, StatusCodes.Status200OK);
         }
         var page = catalog.Page(after, PageSize) ?? catalog.Page(null, PageSize)!;
-        var totals = await TotalsAsync(store, dataSource, page.Polls.Select(p => p.Id).ToArray(), http.RequestAborted);
+        var totals = await TotalsAsync(store, page.Polls.Select(p => p.Id).ToArray(), http.RequestAborted);
         return Private(http, Page(Title, Dashboard(Tokens(http, antiforgery), page, totals, new CreateForm()), "admin.js", "admin"));
     }
 
@@ -83,7 +83,7 @@ internal static class AdminPages
 
     private static async Task<IResult> Create([FromForm(Name = "question")] string? question, [FromForm(Name = "options")] string? options,
         HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery,
-        PollCatalog catalog, PollStore store, NpgsqlDataSource dataSource, TimeProvider time)
+        PollCatalog catalog, PollStore store, TimeProvider time)
     {
         if (!await session.IsSignedInAsync(http))
         {
@@ -94,7 +94,7 @@ internal static class AdminPages
         if (errors.Count > 0)
         {
             var page = catalog.Page(null, PageSize)!;
-            var totals = await TotalsAsync(store, dataSource, page.Polls.Select(p => p.Id).ToArray(), http.RequestAborted);
+            var totals = await TotalsAsync(store, page.Polls.Select(p => p.Id).ToArray(), http.RequestAborted);
             var form = new CreateForm(question, options, errors);
             return Private(http, Page(Title, Dashboard(Tokens(http, antiforgery), page, totals, form), "admin.js", "admin"), StatusCodes.Status422UnprocessableEntity);
         }
@@ -103,7 +103,7 @@ internal static class AdminPages
     }
 
     private static async Task<IResult> Show(string pollId, HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery,
-        PollCatalog catalog, PollStore store, NpgsqlDataSource dataSource, IOptions<PollSettings> settings)
+        PollCatalog catalog, PollStore store, IOptions<PollSettings> settings)
     {
         if (!await session.IsSignedInAsync(http))
         {
@@ -113,7 +113,7 @@ internal static class AdminPages
         {
             return Private(http, NoSuchPoll("/admin", "All polls"), StatusCodes.Status404NotFound);
         }
-        var totals = await TotalsAsync(store, dataSource, [poll.Id], http.RequestAborted);
+        var totals = await TotalsAsync(store, [poll.Id], http.RequestAborted);
         var voteUrl = ShareLink.VoteUrl(settings.Value.PublicUrl, http.Request, poll.Id);
         return Private(http, Page(poll.Question, Detail(Tokens(http, antiforgery), poll, Count(totals, poll.Id), voteUrl), "admin.js", "admin"));
     }
@@ -134,11 +134,11 @@ internal static class AdminPages
     }
 
     /// <summary>Vote counts from the kept tallies; the page still works (without counts) while PostgreSQL is down.</summary>
-    private static async Task<IReadOnlyDictionary<string, long>?> TotalsAsync(PollStore store, NpgsqlDataSource dataSource, string[] pollIds, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyDictionary<string, long>?> TotalsAsync(PollStore store, string[] pollIds, CancellationToken cancellationToken)
     {
         try
         {
-            return await Transient.RetryOnceAsync(dataSource, ct => store.TotalsAsync(pollIds, ct), cancellationToken);
+            return await store.TotalsAsync(pollIds, cancellationToken);
         }
         catch (NpgsqlException)
         {

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Voting.Storage;
 using Voting.Web;
 using static Voting.Web.Html;
@@ -23,15 +22,15 @@ internal static class ResultPages
         routes.MapGet("/results/{pollId}/present", Present);
     }
 
-    private static async Task<Results<Ok<PollResults>, ProblemHttpResult>> Api(string pollId, ResultStore results, NpgsqlDataSource dataSource, HttpContext http)
+    private static async Task<Results<Ok<PollResults>, ProblemHttpResult>> Api(string pollId, ResultStore results, HttpContext http)
     {
-        var snapshot = await ReadAsync(pollId, results, dataSource, http);
+        var snapshot = await ReadAsync(pollId, results, http);
         return snapshot is null ? Problems.Of(StatusCodes.Status404NotFound, "There is no such poll.") : TypedResults.Ok(snapshot);
     }
 
-    private static async Task<IResult> Page(string pollId, ResultStore results, NpgsqlDataSource dataSource, HttpContext http)
+    private static async Task<IResult> Page(string pollId, ResultStore results, HttpContext http)
     {
-        var snapshot = await ReadAsync(pollId, results, dataSource, http);
+        var snapshot = await ReadAsync(pollId, results, http);
         return snapshot is null ? NotFound() : Respond(Html.Page(snapshot.Question, Render(snapshot), "results.js"));
     }
 
@@ -39,9 +38,9 @@ internal static class ResultPages
     /// Full screen for a projector: the live chart and a QR code of the vote page. The vote page
     /// belongs to the poll role, which may live on another host: <c>Voting:PublicUrl</c> says where.
     /// </summary>
-    private static async Task<IResult> Present(string pollId, ResultStore results, NpgsqlDataSource dataSource, IConfiguration configuration, HttpContext http)
+    private static async Task<IResult> Present(string pollId, ResultStore results, IConfiguration configuration, HttpContext http)
     {
-        var snapshot = await ReadAsync(pollId, results, dataSource, http);
+        var snapshot = await ReadAsync(pollId, results, http);
         if (snapshot is null)
         {
             return NotFound();
@@ -51,11 +50,11 @@ internal static class ResultPages
     }
 
     /// <summary>A poll's results; an unknown poll is answered from memory (<see cref="KnownPolls"/>), without a query.</summary>
-    private static async Task<PollResults?> ReadAsync(string pollId, ResultStore results, NpgsqlDataSource dataSource, HttpContext http)
+    private static async Task<PollResults?> ReadAsync(string pollId, ResultStore results, HttpContext http)
     {
         var known = http.RequestServices.GetRequiredService<KnownPolls>();
         return await known.ExistsAsync(pollId, http.RequestAborted)
-            ? await Transient.RetryOnceAsync(dataSource, ct => results.ReadAsync(pollId, ct), http.RequestAborted)
+            ? await results.ReadAsync(pollId, http.RequestAborted)
             : null;
     }
 

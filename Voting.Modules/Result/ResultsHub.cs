@@ -8,7 +8,7 @@ namespace Voting.Result;
 /// Clients call <c>Subscribe(pollId)</c>, get the current snapshot at once as a <c>results</c>
 /// message, and then one whenever the poll changes (at most about ten a second).
 /// </summary>
-internal sealed class ResultsHub(ResultStore results, KnownPolls known, NpgsqlDataSource dataSource, Subscriptions subscriptions) : Hub
+internal sealed class ResultsHub(ResultStore results, KnownPolls known, Subscriptions subscriptions) : Hub
 {
     public const string Path = "/hubs/results";
     public const string ResultsMessage = "results";
@@ -23,7 +23,7 @@ internal sealed class ResultsHub(ResultStore results, KnownPolls known, NpgsqlDa
             {
                 throw new HubException("There is no such poll.");
             }
-            snapshot = await Transient.RetryOnceAsync(dataSource, ct => results.ReadAsync(pollId, ct), Context.ConnectionAborted);
+            snapshot = await results.ReadAsync(pollId, Context.ConnectionAborted);
         }
         catch (NpgsqlException)
         {
