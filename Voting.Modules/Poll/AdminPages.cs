@@ -22,26 +22,21 @@ internal static class AdminPages
 
     public static void Map(IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/admin");
-        admin.MapGet("/", Home);
-        admin.MapPost("/sign-in", SignIn).WithMetadata(new SignInRateLimitedAttribute());
-        admin.MapPost("/sign-out", SignOut);
-        admin.MapPost("/sign-out-everywhere", SignOutEverywhere);
+        var admin = routes.MapGroup("/admin").AddEndpointFilter(AdminSessionFilter.RequireSession);
+        admin.MapGet("/", Home).WhenSignedOut(SignedOut.SignInPage);
+        admin.MapPost("/sign-in", SignIn).WithMetadata(new SignInRateLimitedAttribute()).WhenSignedOut(SignedOut.Allowed);
+        admin.MapPost("/sign-out", SignOut).WhenSignedOut(SignedOut.Allowed);
+        admin.MapPost("/sign-out-everywhere", SignOutEverywhere).WhenSignedOut(SignedOut.BackToAdmin);
         admin.MapPost("/polls", Create);
-        admin.MapGet("/polls/{pollId}", Show);
+        admin.MapGet("/polls/{pollId}", Show).WhenSignedOut(SignedOut.BackToAdmin);
         admin.MapPost("/polls/{pollId}/close", Close);
     }
 
     /// <summary>Polls on one page of the admin list.</summary>
     public const int PageSize = 50;
 
-    private static async Task<IResult> Home([FromQuery] string? after, HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery,
-        PollCatalog catalog, PollStore store)
+    private static async Task<IResult> Home([FromQuery] string? after, HttpContext http, IAntiforgery antiforgery, PollCatalog catalog, PollStore store)
     {
-        if (!await session.IsSignedInAsync(http))
-        {
-            return SignInPage(http, adminToken, antiforgery, error: null, StatusCodes.Status200OK);
-        }
         var page = catalog.Page(after, PageSize) ?? catalog.Page(null, PageSize)!;
         var totals = await TotalsAsync(store, page.Polls.Select(p => p.Id).ToArray(), http.RequestAborted);
         return Private(http, Page(Title, Dashboard(Tokens(http, antiforgery), page, totals, new CreateForm()), "admin.js", "admin"));
@@ -74,21 +69,13 @@ internal static class AdminPages
     /// </summary>
     private static async Task<IResult> SignOutEverywhere(IFormCollection form, HttpContext http, AdminSession session)
     {
-        if (await session.IsSignedInAsync(http))
-        {
-            await session.SignOutEverywhereAsync(http);
-        }
+        await session.SignOutEverywhereAsync(http);
         return SeeOther(http, "/admin");
     }
 
     private static async Task<IResult> Create([FromForm(Name = "question")] string? question, [FromForm(Name = "options")] string? options,
-        HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery,
-        PollCatalog catalog, PollStore store, TimeProvider time)
+        HttpContext http, IAntiforgery antiforgery, PollCatalog catalog, PollStore store, TimeProvider time)
     {
-        if (!await session.IsSignedInAsync(http))
-        {
-            return SignInPage(http, adminToken, antiforgery, "Sign in to manage polls.", StatusCodes.Status401Unauthorized);
-        }
         var labels = SplitLines(options);
         var errors = NewPoll.Validate(null, question, labels);
         if (errors.Count > 0)
@@ -102,13 +89,8 @@ internal static class AdminPages
         return SeeOther(http, $"/admin/polls/{Uri.EscapeDataString(created!.Id)}");
     }
 
-    private static async Task<IResult> Show(string pollId, HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery,
-        PollCatalog catalog, PollStore store, IOptions<PollSettings> settings)
+    private static async Task<IResult> Show(string pollId, HttpContext http, IAntiforgery antiforgery, PollCatalog catalog, PollStore store, IOptions<PollSettings> settings)
     {
-        if (!await session.IsSignedInAsync(http))
-        {
-            return SeeOther(http, "/admin");
-        }
         if (catalog.Find(pollId) is not { } poll)
         {
             return Private(http, NoSuchPoll("/admin", "All polls"), StatusCodes.Status404NotFound);
@@ -118,20 +100,13 @@ internal static class AdminPages
         return Private(http, Page(poll.Question, Detail(Tokens(http, antiforgery), poll, Count(totals, poll.Id), voteUrl), "admin.js", "admin"));
     }
 
-    private static async Task<IResult> Close(string pollId, IFormCollection form, HttpContext http, AdminSession session,
-        AdminToken adminToken, IAntiforgery antiforgery, PollClosing closing)
-    {
-        if (!await session.IsSignedInAsync(http))
-        {
-            return SignInPage(http, adminToken, antiforgery, "Sign in to manage polls.", StatusCodes.Status401Unauthorized);
-        }
-        return await closing.CloseAsync(pollId, http.RequestAborted) switch
+    private static async Task<IResult> Close(string pollId, IFormCollection form, HttpContext http, PollClosing closing) =>
+        await closing.CloseAsync(pollId, http.RequestAborted) switch
         {
             (CloseOutcome.Closed, { } poll) => SeeOther(http, $"/admin/polls/{Uri.EscapeDataString(poll.Id)}"),
             (CloseOutcome.NotConfirmed, _) => Problems.Unavailable(http, "The close was not confirmed; try again."),
             _ => Private(http, NoSuchPoll("/admin", "All polls"), StatusCodes.Status404NotFound),
         };
-    }
 
     /// <summary>Vote counts from the kept tallies; the page still works (without counts) while PostgreSQL is down.</summary>
     private static async Task<IReadOnlyDictionary<string, long>?> TotalsAsync(PollStore store, string[] pollIds, CancellationToken cancellationToken)
@@ -157,7 +132,7 @@ internal static class AdminPages
     private static string Hidden(AntiforgeryTokenSet tokens) =>
         $"""<input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">""";
 
-    private static IResult SignInPage(HttpContext http, AdminToken adminToken, IAntiforgery antiforgery, string? error, int status)
+    internal static IResult SignInPage(HttpContext http, AdminToken adminToken, IAntiforgery antiforgery, string? error, int status)
     {
         var tokens = Tokens(http, antiforgery);
         var body = new StringBuilder("""<section class="admin narrow"><h1>Poll management</h1>""");
@@ -305,7 +280,7 @@ internal static class AdminPages
         return Respond(html, status);
     }
 
-    private static IResult SeeOther(HttpContext http, string location)
+    internal static IResult SeeOther(HttpContext http, string location)
     {
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.Location = location;
