@@ -74,19 +74,17 @@ internal static class AdminPages
     }
 
     private static async Task<IResult> Create([FromForm(Name = "question")] string? question, [FromForm(Name = "options")] string? options,
-        HttpContext http, IAntiforgery antiforgery, PollCatalog catalog, PollStore store, TimeProvider time)
+        HttpContext http, IAntiforgery antiforgery, PollCatalog catalog, PollStore store, PollCreation creation)
     {
-        var labels = SplitLines(options);
-        var errors = NewPoll.Validate(null, question, labels);
-        if (errors.Count > 0)
+        var created = await creation.CreateAsync(null, question, SplitLines(options), http.RequestAborted);
+        if (created.Poll is { } poll)
         {
-            var page = catalog.Page(null, PageSize)!;
-            var totals = await TotalsAsync(store, page.Polls.Select(p => p.Id).ToArray(), http.RequestAborted);
-            var form = new CreateForm(question, options, errors);
-            return Private(http, Page(Title, Dashboard(Tokens(http, antiforgery), page, totals, form), "admin.js", "admin"), StatusCodes.Status422UnprocessableEntity);
+            return SeeOther(http, $"/admin/polls/{Uri.EscapeDataString(poll.Id)}");
         }
-        var created = await PollApi.CreateAsync(store, catalog, null, question!, labels, time.GetUtcNow(), http.RequestAborted);
-        return SeeOther(http, $"/admin/polls/{Uri.EscapeDataString(created!.Id)}");
+        var page = catalog.Page(null, PageSize)!;
+        var totals = await TotalsAsync(store, page.Polls.Select(p => p.Id).ToArray(), http.RequestAborted);
+        var form = new CreateForm(question, options, created.Errors);
+        return Private(http, Page(Title, Dashboard(Tokens(http, antiforgery), page, totals, form), "admin.js", "admin"), StatusCodes.Status422UnprocessableEntity);
     }
 
     private static async Task<IResult> Show(string pollId, HttpContext http, IAntiforgery antiforgery, PollCatalog catalog, PollStore store, IOptions<PollSettings> settings)
@@ -159,7 +157,7 @@ internal static class AdminPages
         return Private(http, Page(Title, body.ToString(), bodyClass: "admin"), status);
     }
 
-    private sealed record CreateForm(string? Question = null, string? Options = null, Dictionary<string, string[]>? Errors = null)
+    private sealed record CreateForm(string? Question = null, string? Options = null, IReadOnlyDictionary<string, string[]>? Errors = null)
     {
         public string? Error(string field) => Errors is not null && Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
     }
