@@ -46,9 +46,9 @@ internal static class AdminSessionFilter
         var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
         return answer switch
         {
-            SignedOut.SignInPage => AdminPages.SignInPage(http, adminToken, antiforgery, error: null, StatusCodes.Status200OK),
-            SignedOut.BackToAdmin => AdminPages.SeeOther(http, "/admin"),
-            _ => AdminPages.SignInPage(http, adminToken, antiforgery, "Sign in to manage polls.", StatusCodes.Status401Unauthorized),
+            SignedOut.SignInPage => AdminEndpoints.SignInPage(http, adminToken, antiforgery, error: null, StatusCodes.Status200OK),
+            SignedOut.BackToAdmin => AdminEndpoints.SeeOther(http, "/admin"),
+            _ => AdminEndpoints.SignInPage(http, adminToken, antiforgery, "Sign in to manage polls.", StatusCodes.Status401Unauthorized),
         };
     }
 }

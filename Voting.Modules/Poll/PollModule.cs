@@ -56,7 +56,7 @@ public static class PollModule
     {
         PollApi.Map(routes);
         VotePages.Map(routes);
-        AdminPages.Map(routes);
+        AdminEndpoints.Map(routes);
         return routes;
     }
 
