@@ -55,7 +55,7 @@ public static class PollModule
     public static IEndpointRouteBuilder MapPoll(this IEndpointRouteBuilder routes)
     {
         PollApi.Map(routes);
-        VotePages.Map(routes);
+        VoteEndpoints.Map(routes);
         AdminEndpoints.Map(routes);
         return routes;
     }
