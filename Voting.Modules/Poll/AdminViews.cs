@@ -11,7 +11,7 @@ internal static class AdminViews
 {
     private const string Title = "Poll management";
 
-    private const string Scripts = "admin.js";
+    private static readonly string[] Scripts = ["admin.js"];
 
     /// <summary>What was typed into the create form, and what was wrong with it.</summary>
     public sealed record CreateForm(string? Question = null, string? Options = null, IReadOnlyDictionary<string, string[]>? Errors = null)

@@ -8,7 +8,7 @@ namespace Voting.Poll;
 /// <summary>The HTML of the audience's pages: the open polls, a poll's vote form, the confirmation.</summary>
 internal static class VoteViews
 {
-    private const string Scripts = "vote.js";
+    private static readonly string[] Scripts = ["vote.js"];
 
     public static string Home(PollPage page)
     {

@@ -9,7 +9,8 @@ namespace Voting.Result;
 /// <summary>The HTML of the live results page and the presenter view; their script keeps the counts live.</summary>
 internal static class ResultViews
 {
-    private const string Scripts = "results.js";
+    /// <summary>The page's script needs the SignalR client loaded before it.</summary>
+    private static readonly string[] Scripts = ["signalr.min.js", "results.js"];
 
     public static string Results(PollResults snapshot) => Page(snapshot.Question, Render(snapshot), Scripts);
 
