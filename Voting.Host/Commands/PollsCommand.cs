@@ -24,21 +24,18 @@ internal static class PollsCommand
         create.SetAction(async (parse, cancellationToken) =>
         {
             await using var data = StorageModule.CreateDataSource(CommandSettings.Postgres(parse));
-            try
+            var created = await PollModule.CreateFromCommandLineAsync(new PollStore(data), parse.GetValue(id), parse.GetValue(question)!, parse.GetValue(options)!, cancellationToken);
+            switch (created)
             {
-                var poll = await PollModule.CreateFromCommandLineAsync(new PollStore(data), parse.GetValue(id), parse.GetValue(question)!, parse.GetValue(options)!, cancellationToken);
-                if (poll is null)
-                {
+                case { Outcome: CreateOutcome.Created, Poll: { } poll }:
+                    await parse.InvocationConfiguration.Output.WriteLineAsync($"{poll.Id}\t{poll.Question}\t{string.Join(" | ", poll.Options.Select(o => $"{o.Id}={o.Label}"))}");
+                    return 0;
+                case { Outcome: CreateOutcome.Invalid, Errors: var errors }:
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"voting: {string.Join(" ", errors.Values.SelectMany(v => v))}");
+                    return VotingCommandLine.UsageError;
+                default:
                     await parse.InvocationConfiguration.Error.WriteLineAsync($"voting: a poll with the id '{parse.GetValue(id)}' exists already.");
                     return 1;
-                }
-                await parse.InvocationConfiguration.Output.WriteLineAsync($"{poll.Id}\t{poll.Question}\t{string.Join(" | ", poll.Options.Select(o => $"{o.Id}={o.Label}"))}");
-                return 0;
-            }
-            catch (ArgumentException e)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"voting: {e.Message}");
-                return VotingCommandLine.UsageError;
             }
         });
 

@@ -88,43 +88,19 @@ internal static class PollApi
         };
     }
 
-    private static async Task<Results<Created<PollDefinition>, ValidationProblem, ProblemHttpResult>> Create(
-        HttpContext http, PollStore store, PollCatalog catalog, TimeProvider time)
+    private static async Task<Results<Created<PollDefinition>, ValidationProblem, ProblemHttpResult>> Create(HttpContext http, PollCreation creation)
     {
         var (request, problem) = await JsonBody.ReadAsync<CreatePollRequest>(http.Request, MaxPollBodyBytes);
         if (problem is not null)
         {
             return problem;
         }
-        var errors = NewPoll.Validate(request!.Id, request.Question, request.Options);
-        if (errors.Count > 0)
+        return await creation.CreateAsync(request!.Id, request.Question, request.Options, http.RequestAborted) switch
         {
-            return TypedResults.ValidationProblem(errors);
-        }
-        var created = await CreateAsync(store, catalog, request.Id, request.Question!, request.Options!, time.GetUtcNow(), http.RequestAborted);
-        return created is null
-            ? Problems.Of(StatusCodes.Status409Conflict, $"A poll with the id '{request.Id}' exists already.")
-            : TypedResults.Created($"/api/polls/{created.Id}", created);
-    }
-
-    /// <summary>Stores a new poll and makes it votable here at once. Null when the given id is taken.</summary>
-    internal static async Task<PollDefinition?> CreateAsync(PollStore store, PollCatalog catalog, string? id, string question, IReadOnlyList<string?> labels, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // A generated id may collide; a few fresh draws make that vanishingly unlikely.
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var poll = NewPoll.Create(id, question, labels, now);
-            if (await store.CreateAsync(poll, cancellationToken))
-            {
-                catalog.Put(poll);
-                return poll;
-            }
-            if (id is not null)
-            {
-                return null;
-            }
-        }
-        throw new InvalidOperationException("Could not find a free poll id.");
+            { Outcome: CreateOutcome.Created, Poll: { } poll } => TypedResults.Created($"/api/polls/{poll.Id}", poll),
+            { Outcome: CreateOutcome.Invalid, Errors: var errors } => TypedResults.ValidationProblem(errors),
+            _ => Problems.Of(StatusCodes.Status409Conflict, $"A poll with the id '{request.Id}' exists already."),
+        };
     }
 
     private static async Task<Results<Ok<PollDefinition>, ProblemHttpResult>> Close(string pollId, PollClosing closing, HttpContext http) =>

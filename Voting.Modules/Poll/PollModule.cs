@@ -23,6 +23,7 @@ public static class PollModule
         services.AddSingleton(MetricsOwner.Poll);
         services.AddSingleton<PollCatalog>();
         services.AddSingleton<VoteService>();
+        services.AddSingleton<PollCreation>();
         services.AddSingleton<PollClosing>();
         services.AddSingleton<AdminToken>();
         services.AddSingleton<AdminSession>();
@@ -40,21 +41,14 @@ public static class PollModule
     public static IEndpointRouteBuilder MapPoll(this IEndpointRouteBuilder routes)
     {
         PollApi.Map(routes);
-        VotePages.Map(routes);
-        AdminPages.Map(routes);
+        VoteEndpoints.Map(routes);
+        AdminEndpoints.Map(routes);
         return routes;
     }
 
     /// <summary>Poll management for the command line, without a web host.</summary>
-    public static async Task<PollDefinition?> CreateFromCommandLineAsync(PollStore store, string? id, string question, IReadOnlyList<string?> labels, CancellationToken cancellationToken)
-    {
-        var errors = NewPoll.Validate(id, question, labels);
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", errors.Values.SelectMany(v => v)));
-        }
-        return await PollApi.CreateAsync(store, new PollCatalog(), id, question, labels, TimeProvider.System.GetUtcNow(), cancellationToken);
-    }
+    public static Task<PollCreated> CreateFromCommandLineAsync(PollStore store, string? id, string question, IReadOnlyList<string?> labels, CancellationToken cancellationToken) =>
+        new PollCreation(store, catalog: null, TimeProvider.System).CreateAsync(id, question, labels, cancellationToken);
 
     /// <summary>Closes a poll from the command line: through Redis first, as the poll role does.</summary>
     public static async Task<(CloseOutcome Outcome, PollDefinition? Poll)> CloseFromCommandLineAsync(string postgres, string redis, QueueSettings settings, string pollId, CancellationToken cancellationToken)

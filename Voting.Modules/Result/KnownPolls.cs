@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Npgsql;
 using Voting.Storage;
 
 namespace Voting.Result;
@@ -10,7 +9,7 @@ namespace Voting.Result;
 /// a second per process, beyond which an unseen id is answered "no such poll" from memory. A real
 /// poll is looked up once and then known; a flood of made-up ids costs a bounded number of queries.
 /// </summary>
-internal sealed class KnownPolls(ResultStore store, NpgsqlDataSource dataSource, TimeProvider time)
+internal sealed class KnownPolls(ResultStore store, TimeProvider time)
 {
     public const int LookupsPerSecond = 50;
 
@@ -46,7 +45,7 @@ internal sealed class KnownPolls(ResultStore store, NpgsqlDataSource dataSource,
         }
         try
         {
-            var exists = await Transient.RetryOnceAsync(dataSource, ct => store.ExistsAsync(pollId, ct), CancellationToken.None);
+            var exists = await store.ExistsAsync(pollId, CancellationToken.None);
             if (exists)
             {
                 _known.TryAdd(pollId, 0);

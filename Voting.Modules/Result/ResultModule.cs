@@ -30,7 +30,7 @@ public static class ResultModule
 
     public static IEndpointRouteBuilder MapResult(this IEndpointRouteBuilder routes)
     {
-        ResultPages.Map(routes);
+        ResultEndpoints.Map(routes);
         routes.MapHub<ResultsHub>(ResultsHub.Path);
         return routes;
     }

@@ -9,7 +9,7 @@ namespace Voting.Result;
 /// message, and then one whenever the poll changes (at most once per push interval,
 /// <c>Voting:Result:PushIntervalMilliseconds</c>, 100 ms by default: ten a second).
 /// </summary>
-internal sealed class ResultsHub(ResultStore results, KnownPolls known, NpgsqlDataSource dataSource, Subscriptions subscriptions) : Hub
+internal sealed class ResultsHub(ResultStore results, KnownPolls known, Subscriptions subscriptions) : Hub
 {
     public const string Path = "/hubs/results";
     public const string ResultsMessage = "results";
@@ -24,7 +24,7 @@ internal sealed class ResultsHub(ResultStore results, KnownPolls known, NpgsqlDa
             {
                 throw new HubException("There is no such poll.");
             }
-            snapshot = await Transient.RetryOnceAsync(dataSource, ct => results.ReadAsync(pollId, ct), Context.ConnectionAborted);
+            snapshot = await results.ReadAsync(pollId, Context.ConnectionAborted);
         }
         catch (NpgsqlException)
         {

@@ -71,8 +71,11 @@ public sealed class PollStore(NpgsqlDataSource dataSource)
         return polls.Count == 0 ? null : polls[0].Poll;
     }
 
-    /// <summary>Total votes of the polls named, from the tallies (O(options), not O(votes)).</summary>
-    public async Task<IReadOnlyDictionary<string, long>> TotalsAsync(IReadOnlyCollection<string> pollIds, CancellationToken cancellationToken)
+    /// <summary>Total votes of the polls named, from the tallies (O(options), not O(votes)); retried once on a transient error.</summary>
+    public Task<IReadOnlyDictionary<string, long>> TotalsAsync(IReadOnlyCollection<string> pollIds, CancellationToken cancellationToken) =>
+        Transient.RetryOnceAsync(dataSource, ct => ReadTotalsAsync(pollIds, ct), cancellationToken);
+
+    private async Task<IReadOnlyDictionary<string, long>> ReadTotalsAsync(IReadOnlyCollection<string> pollIds, CancellationToken cancellationToken)
     {
         const string sql = "SELECT poll_id AS PollId, sum(votes)::bigint AS Total FROM tallies WHERE poll_id = ANY(@PollIds) GROUP BY poll_id";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -3,10 +3,19 @@ using Npgsql;
 
 namespace Voting.Storage;
 
-/// <summary>Reads a poll's results from the kept tallies: cost O(options), never O(votes).</summary>
+/// <summary>
+/// Reads a poll's results from the kept tallies: cost O(options), never O(votes). Each read is
+/// retried once on a transient error (the first command after a PostgreSQL restart fails).
+/// </summary>
 public sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time)
 {
-    public async Task<PollResults?> ReadAsync(string pollId, CancellationToken cancellationToken)
+    public Task<PollResults?> ReadAsync(string pollId, CancellationToken cancellationToken) =>
+        Transient.RetryOnceAsync(dataSource, ct => ReadOnceAsync(pollId, ct), cancellationToken);
+
+    public Task<bool> ExistsAsync(string pollId, CancellationToken cancellationToken) =>
+        Transient.RetryOnceAsync(dataSource, ct => ExistsOnceAsync(pollId, ct), cancellationToken);
+
+    private async Task<PollResults?> ReadOnceAsync(string pollId, CancellationToken cancellationToken)
     {
         const string sql = """
             SELECT p.question AS Question, p.closed AS Closed, o.id AS OptionId, o.label AS Label,
@@ -27,7 +36,7 @@ public sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time)
         return new PollResults(pollId, rows[0].Question, options, options.Sum(o => o.Votes), rows[0].Closed, time.GetUtcNow());
     }
 
-    public async Task<bool> ExistsAsync(string pollId, CancellationToken cancellationToken)
+    private async Task<bool> ExistsOnceAsync(string pollId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT 1 FROM polls WHERE id = @PollId)", new { PollId = pollId }, cancellationToken: cancellationToken));

@@ -2,8 +2,11 @@ using Npgsql;
 
 namespace Voting.Storage;
 
-/// <summary>Retries a database call once when the error says a retry may succeed.</summary>
-public static class Transient
+/// <summary>
+/// Retries a database call once when the error says a retry may succeed. The stores use it for their
+/// reads, so callers never wrap a store call themselves.
+/// </summary>
+internal static class Transient
 {
     public static async Task<T> RetryOnceAsync<T>(NpgsqlDataSource dataSource, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {

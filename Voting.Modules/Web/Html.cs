@@ -10,10 +10,10 @@ public static class Html
 {
     public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
 
-    public static string Page(string title, string body, string? script = null, string bodyClass = "")
+    /// <summary>The layout around <paramref name="body"/>; <paramref name="scripts"/> are loaded in the order given (deferred).</summary>
+    public static string Page(string title, string body, IReadOnlyList<string>? scripts = null, string bodyClass = "")
     {
-        var scriptTag = script is null ? string.Empty : $"""<script src="{StaticAssets.Url(script)}" defer></script>""";
-        var signalr = script is "results.js" ? $"""<script src="{StaticAssets.Url("signalr.min.js")}" defer></script>""" : string.Empty;
+        var scriptTags = string.Concat((scripts ?? []).Select(script => $"""<script src="{StaticAssets.Url(script)}" defer></script>"""));
         return $"""
             <!doctype html>
             <html lang="en">
@@ -22,7 +22,7 @@ public static class Html
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{E(title)} · Voting</title>
             <link rel="stylesheet" href="{StaticAssets.Url("site.css")}">
-            {signalr}{scriptTag}
+            {scriptTags}
             </head>
             <body class="{E(bodyClass)}">
             <a class="skip" href="#main">Skip to content</a>

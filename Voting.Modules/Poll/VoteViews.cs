@@ -1,34 +1,17 @@
 using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 using Voting.Storage;
-using Voting.Web;
 using static Voting.Web.Html;
 
 namespace Voting.Poll;
 
-/// <summary>
-/// The pages an audience sees: the open polls, and a vote page that works as a plain form POST and,
-/// with JavaScript, through the JSON API without a reload.
-/// </summary>
-internal static class VotePages
+/// <summary>The HTML of the audience's pages: the open polls, a poll's vote form, the confirmation.</summary>
+internal static class VoteViews
 {
-    public static void Map(IEndpointRouteBuilder routes)
-    {
-        routes.MapGet("/", Home);
-        routes.MapGet("/polls/{pollId}", Show);
-        routes.MapPost("/polls/{pollId}", Submit).WithMetadata(new VoteRateLimitedAttribute());
-    }
+    private static readonly string[] Scripts = ["vote.js"];
 
-    /// <summary>Open polls on one page of the home page: it stays small however many polls there are.</summary>
-    public const int HomePageSize = 20;
-
-    private static IResult Home([FromQuery] string? after, PollCatalog catalog)
+    public static string Home(PollPage page)
     {
-        var page = catalog.Page(after, HomePageSize, openOnly: true) ?? catalog.Page(null, HomePageSize, openOnly: true)!;
         var open = page.Polls;
         var body = new StringBuilder("<h1>Open polls</h1>");
         if (open.Count == 0)
@@ -52,47 +35,18 @@ internal static class VotePages
             body.Append($"""<p class="more"><a rel="next" href="/?after={Uri.EscapeDataString(next)}">More polls</a></p>""");
         }
         body.Append("""<p class="muted organise"><a href="/admin">Poll management</a></p>""");
-        return Respond(Page("Open polls", body.ToString()));
+        return Page("Open polls", body.ToString());
     }
 
-    private static IResult Show(string pollId, HttpContext http, PollCatalog catalog, IAntiforgery antiforgery)
-    {
-        var poll = catalog.Find(pollId);
-        if (poll is null)
-        {
-            return NotFound();
-        }
-        return Respond(Page(poll.Question, VoteForm(poll, antiforgery.GetAndStoreTokens(http), message: null), "vote.js"));
-    }
+    /// <summary>The vote page: its script votes through the JSON API, without a reload.</summary>
+    public static string Vote(PollDefinition poll, AntiforgeryTokenSet tokens) =>
+        Page(poll.Question, VoteForm(poll, tokens, message: null), Scripts);
 
-    private static async Task<IResult> Submit(string pollId, [FromForm(Name = "optionId")] string? optionId, HttpContext http,
-        PollCatalog catalog, VoteService votes, IAntiforgery antiforgery)
-    {
-        var poll = catalog.Find(pollId);
-        if (poll is null)
-        {
-            return NotFound();
-        }
-        if (string.IsNullOrEmpty(optionId) || !Ids.IsValid(optionId) || poll.FindOption(optionId) is not { } option)
-        {
-            return Respond(Page(poll.Question, VoteForm(poll, antiforgery.GetAndStoreTokens(http), "Choose one of the options.")), 422);
-        }
-        var outcome = await votes.CastAsync(poll.Id, option.Id, VoterCookie.GetOrIssue(http), http.RequestAborted);
-        return outcome switch
-        {
-            VoteOutcome.Accepted => Respond(Page("Your vote is in", Confirmation(poll, option))),
-            VoteOutcome.Closed => Respond(Page(poll.Question, VoteForm(poll, antiforgery.GetAndStoreTokens(http), null)), 409),
-            VoteOutcome.NotConfirmed => Unavailable(http, poll, antiforgery),
-            _ => NotFound(),
-        };
-    }
+    /// <summary>The answer to a form post that did not count (no option, closed, not confirmed): the form again, saying why.</summary>
+    public static string VoteAgain(PollDefinition poll, AntiforgeryTokenSet tokens, string? message) =>
+        Page(poll.Question, VoteForm(poll, tokens, message));
 
-    private static IResult Unavailable(HttpContext http, PollDefinition poll, IAntiforgery antiforgery)
-    {
-        http.Response.Headers.RetryAfter = "2";
-        return Respond(Page(poll.Question, VoteForm(poll, antiforgery.GetAndStoreTokens(http),
-            "We could not confirm your vote just now. Please try again in a moment.")), 503);
-    }
+    public static string Voted(PollDefinition poll, PollOption option) => Page("Your vote is in", Confirmation(poll, option));
 
     private static string VoteForm(PollDefinition poll, AntiforgeryTokenSet tokens, string? message)
     {
@@ -137,7 +91,4 @@ internal static class VotePages
         <p class="links"><a class="button" href="/results/{E(poll.Id)}">See the results</a> <a class="secondary" href="/polls/{E(poll.Id)}">Change my vote</a></p>
         </section>
         """;
-
-    private static IResult NotFound() =>
-        Respond(NoSuchPoll(), 404);
 }

@@ -1,66 +1,21 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Npgsql;
 using Voting.Storage;
 using Voting.Web;
 using static Voting.Web.Html;
 
 namespace Voting.Result;
 
-/// <summary>The results API, the live results page and the presenter view.</summary>
-internal static class ResultPages
+/// <summary>The HTML of the live results page and the presenter view; their script keeps the counts live.</summary>
+internal static class ResultViews
 {
-    public static void Map(IEndpointRouteBuilder routes)
-    {
-        routes.MapGet("/api/results/{pollId}", Api);
-        routes.MapGet("/results/{pollId}", Page);
-        routes.MapGet("/results/{pollId}/present", Present);
-    }
+    /// <summary>The page's script needs the SignalR client loaded before it.</summary>
+    private static readonly string[] Scripts = ["signalr.min.js", "results.js"];
 
-    private static async Task<Results<Ok<PollResults>, ProblemHttpResult>> Api(string pollId, ResultStore results, NpgsqlDataSource dataSource, HttpContext http)
-    {
-        var snapshot = await ReadAsync(pollId, results, dataSource, http);
-        return snapshot is null ? Problems.Of(StatusCodes.Status404NotFound, "There is no such poll.") : TypedResults.Ok(snapshot);
-    }
+    public static string Results(PollResults snapshot) => Page(snapshot.Question, Render(snapshot), Scripts);
 
-    private static async Task<IResult> Page(string pollId, ResultStore results, NpgsqlDataSource dataSource, HttpContext http)
-    {
-        var snapshot = await ReadAsync(pollId, results, dataSource, http);
-        return snapshot is null ? NotFound() : Respond(Html.Page(snapshot.Question, Render(snapshot), "results.js"));
-    }
-
-    /// <summary>
-    /// Full screen for a projector: the live chart and a QR code of the vote page. The vote page
-    /// belongs to the poll role, which may live on another host: <c>Voting:PublicUrl</c> says where.
-    /// </summary>
-    private static async Task<IResult> Present(string pollId, ResultStore results, NpgsqlDataSource dataSource, IOptions<WebSettings> web, HttpContext http)
-    {
-        var snapshot = await ReadAsync(pollId, results, dataSource, http);
-        if (snapshot is null)
-        {
-            return NotFound();
-        }
-        var voteUrl = ShareLink.VoteUrl(web.Value.PublicUrl, http.Request, snapshot.PollId);
-        return Respond(Html.Page(snapshot.Question, RenderPresenter(snapshot, voteUrl), "results.js", bodyClass: "present"));
-    }
-
-    /// <summary>A poll's results; an unknown poll is answered from memory (<see cref="KnownPolls"/>), without a query.</summary>
-    private static async Task<PollResults?> ReadAsync(string pollId, ResultStore results, NpgsqlDataSource dataSource, HttpContext http)
-    {
-        var known = http.RequestServices.GetRequiredService<KnownPolls>();
-        return await known.ExistsAsync(pollId, http.RequestAborted)
-            ? await Transient.RetryOnceAsync(dataSource, ct => results.ReadAsync(pollId, ct), http.RequestAborted)
-            : null;
-    }
-
-    private static IResult NotFound() =>
-        Respond(Html.NoSuchPoll(), 404);
+    public static string Presenter(PollResults snapshot, string voteUrl) =>
+        Page(snapshot.Question, RenderPresenter(snapshot, voteUrl), Scripts, bodyClass: "present");
 
     /// <summary>Counts are in the HTML the server sends, so the page is right before any script runs.</summary>
     internal static string Render(PollResults snapshot) => $"""

@@ -1,0 +1,145 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Voting.Web;
+
+namespace Voting.Poll;
+
+/// <summary>
+/// Poll management for organisers: sign in with the admin token, create and close polls, share a
+/// poll's link and QR code. Plain forms (antiforgery-checked), so it works without JavaScript. The
+/// session check is the group's (<see cref="AdminSessionFilter"/>); the HTML is <see cref="AdminViews"/>.
+/// </summary>
+internal static class AdminEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        var admin = routes.MapGroup("/admin").AddEndpointFilter(AdminSessionFilter.RequireSession);
+        admin.MapGet("/", Home).WhenSignedOut(SignedOut.SignInPage);
+        admin.MapPost("/sign-in", SignIn).WithMetadata(new SignInRateLimitedAttribute()).WhenSignedOut(SignedOut.Allowed);
+        admin.MapPost("/sign-out", SignOut).WhenSignedOut(SignedOut.Allowed);
+        admin.MapPost("/sign-out-everywhere", SignOutEverywhere).WhenSignedOut(SignedOut.BackToAdmin);
+        admin.MapPost("/polls", Create);
+        admin.MapGet("/polls/{pollId}", Show).WhenSignedOut(SignedOut.BackToAdmin);
+        admin.MapPost("/polls/{pollId}/close", Close);
+    }
+
+    /// <summary>Polls on one page of the admin list.</summary>
+    public const int PageSize = 50;
+
+    private static async Task<IResult> Home([FromQuery] string? after, [AsParameters] AdminRequest request)
+    {
+        var page = request.Catalog.Page(after, PageSize) ?? request.Catalog.Page(null, PageSize)!;
+        var totals = await request.TotalsAsync(page.Polls.Select(p => p.Id).ToArray());
+        return Private(request.Http, AdminViews.Home(request.Tokens(), page, totals, new AdminViews.CreateForm()));
+    }
+
+    private static async Task<IResult> SignIn([FromForm(Name = "token")] string? candidate, HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery)
+    {
+        if (!adminToken.IsConfigured)
+        {
+            return SignInPage(http, adminToken, antiforgery, null, StatusCodes.Status403Forbidden);
+        }
+        if (!adminToken.Matches(candidate))
+        {
+            return SignInPage(http, adminToken, antiforgery, "That token is not right.", StatusCodes.Status403Forbidden);
+        }
+        await session.SignInAsync(http);
+        return SeeOther(http, "/admin");
+    }
+
+    /// <summary>Reading the form (even an empty one) is what makes the antiforgery check apply.</summary>
+    private static IResult SignOut(IFormCollection form, HttpContext http)
+    {
+        AdminSession.SignOut(http);
+        return SeeOther(http, "/admin");
+    }
+
+    /// <summary>
+    /// Ends every admin session on every replica (a lost laptop, a shared screen). Only a signed-in
+    /// organiser may, and the form carries an antiforgery token like every other.
+    /// </summary>
+    private static async Task<IResult> SignOutEverywhere(IFormCollection form, HttpContext http, AdminSession session)
+    {
+        await session.SignOutEverywhereAsync(http);
+        return SeeOther(http, "/admin");
+    }
+
+    private static async Task<IResult> Create([AsParameters] CreatePollForm form, [AsParameters] AdminRequest request, PollCreation creation)
+    {
+        var created = await creation.CreateAsync(null, form.Question, SplitLines(form.Options), request.Http.RequestAborted);
+        if (created.Poll is { } poll)
+        {
+            return SeeOther(request.Http, $"/admin/polls/{Uri.EscapeDataString(poll.Id)}");
+        }
+        var page = request.Catalog.Page(null, PageSize)!;
+        var totals = await request.TotalsAsync(page.Polls.Select(p => p.Id).ToArray());
+        var typed = new AdminViews.CreateForm(form.Question, form.Options, created.Errors);
+        return Private(request.Http, AdminViews.Home(request.Tokens(), page, totals, typed), StatusCodes.Status422UnprocessableEntity);
+    }
+
+    private static async Task<IResult> Show(string pollId, [AsParameters] AdminRequest request, IOptions<WebSettings> web)
+    {
+        if (request.Catalog.Find(pollId) is not { } poll)
+        {
+            return Private(request.Http, AdminViews.UnknownPoll(), StatusCodes.Status404NotFound);
+        }
+        var totals = await request.TotalsAsync([poll.Id]);
+        var voteUrl = ShareLink.VoteUrl(web.Value.PublicUrl, request.Http.Request, poll.Id);
+        return Private(request.Http, AdminViews.Poll(request.Tokens(), poll, totals, voteUrl));
+    }
+
+    private static async Task<IResult> Close(string pollId, IFormCollection form, HttpContext http, PollClosing closing) =>
+        await closing.CloseAsync(pollId, http.RequestAborted) switch
+        {
+            (CloseOutcome.Closed, { } poll) => SeeOther(http, $"/admin/polls/{Uri.EscapeDataString(poll.Id)}"),
+            (CloseOutcome.NotConfirmed, _) => Problems.Unavailable(http, "The close was not confirmed; try again."),
+            _ => Private(http, AdminViews.UnknownPoll(), StatusCodes.Status404NotFound),
+        };
+
+    internal static string[] SplitLines(string? text) =>
+        (text ?? string.Empty).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+
+    internal static IResult SignInPage(HttpContext http, AdminToken adminToken, IAntiforgery antiforgery, string? error, int status) =>
+        Private(http, AdminViews.SignIn(antiforgery.GetAndStoreTokens(http), adminToken.IsConfigured, error), status);
+
+    /// <summary>Admin pages are for one person's eyes: never cached, by the browser or anyone between.</summary>
+    private static IResult Private(HttpContext http, string html, int status = StatusCodes.Status200OK)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        return Html.Respond(html, status);
+    }
+
+    internal static IResult SeeOther(HttpContext http, string location)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.Location = location;
+        return Results.StatusCode(StatusCodes.Status303SeeOther);
+    }
+
+    /// <summary>The fields of the create form, as typed.</summary>
+    private readonly record struct CreatePollForm([FromForm(Name = "question")] string? Question, [FromForm(Name = "options")] string? Options);
+
+    /// <summary>What a page that lists polls needs: the request and its form tokens, the polls and their vote counts.</summary>
+    private readonly record struct AdminRequest(HttpContext Http, IAntiforgery Antiforgery, PollCatalog Catalog, Storage.PollStore Store)
+    {
+        public AntiforgeryTokenSet Tokens() => Antiforgery.GetAndStoreTokens(Http);
+
+        /// <summary>Vote counts from the kept tallies; the page still works (without counts) while PostgreSQL is down.</summary>
+        public async Task<IReadOnlyDictionary<string, long>?> TotalsAsync(string[] pollIds)
+        {
+            try
+            {
+                return await Store.TotalsAsync(pollIds, Http.RequestAborted);
+            }
+            catch (NpgsqlException)
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using static Voting.Web.Html;
+
+namespace Voting.Poll;
+
+/// <summary>
+/// The pages an audience sees: the open polls, and a vote page that works as a plain form POST and,
+/// with JavaScript, through the JSON API without a reload. The HTML is <see cref="VoteViews"/>.
+/// </summary>
+internal static class VoteEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/", Home);
+        routes.MapGet("/polls/{pollId}", Show);
+        routes.MapPost("/polls/{pollId}", Submit).WithMetadata(new VoteRateLimitedAttribute());
+    }
+
+    /// <summary>Open polls on one page of the home page: it stays small however many polls there are.</summary>
+    public const int HomePageSize = 20;
+
+    private static IResult Home([FromQuery] string? after, PollCatalog catalog)
+    {
+        var page = catalog.Page(after, HomePageSize, openOnly: true) ?? catalog.Page(null, HomePageSize, openOnly: true)!;
+        return Respond(VoteViews.Home(page));
+    }
+
+    private static IResult Show(string pollId, [AsParameters] VotePageRequest request) =>
+        request.Catalog.Find(pollId) is { } poll ? Respond(VoteViews.Vote(poll, request.Tokens())) : NotFound();
+
+    private static async Task<IResult> Submit(string pollId, [FromForm(Name = "optionId")] string? optionId, [AsParameters] VotePageRequest request, VoteService votes)
+    {
+        var poll = request.Catalog.Find(pollId);
+        if (poll is null)
+        {
+            return NotFound();
+        }
+        if (string.IsNullOrEmpty(optionId) || !Ids.IsValid(optionId) || poll.FindOption(optionId) is not { } option)
+        {
+            return Respond(VoteViews.VoteAgain(poll, request.Tokens(), "Choose one of the options."), 422);
+        }
+        var http = request.Http;
+        var outcome = await votes.CastAsync(poll.Id, option.Id, VoterCookie.GetOrIssue(http), http.RequestAborted);
+        switch (outcome)
+        {
+            case VoteOutcome.Accepted:
+                return Respond(VoteViews.Voted(poll, option));
+            case VoteOutcome.Closed:
+                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), null), 409);
+            case VoteOutcome.NotConfirmed:
+                http.Response.Headers.RetryAfter = "2";
+                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), "We could not confirm your vote just now. Please try again in a moment."), 503);
+            default:
+                return NotFound();
+        }
+    }
+
+    private static IResult NotFound() =>
+        Respond(NoSuchPoll(), 404);
+
+    /// <summary>What a vote page needs: the request, its form tokens, the polls.</summary>
+    private readonly record struct VotePageRequest(HttpContext Http, PollCatalog Catalog, IAntiforgery Antiforgery)
+    {
+        public AntiforgeryTokenSet Tokens() => Antiforgery.GetAndStoreTokens(Http);
+    }
+}
