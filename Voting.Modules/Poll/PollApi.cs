@@ -17,7 +17,7 @@ internal static class PollApi
 
     public static void Map(IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/polls").WithTags("polls");
+        var api = routes.MapGroup("/api/polls");
         api.MapGet("/", List);
         api.MapGet("/{pollId}", GetPoll);
         api.MapPost("/{pollId}/votes", Vote).WithMetadata(new VoteRateLimitedAttribute());

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -172,7 +171,7 @@ internal sealed class VoteWorker(
         {
             return 0;
         }
-        var started = Stopwatch.GetTimestamp();
+        var started = time.GetTimestamp();
         var batch = VoteBatch.Parse(entries);
         if (batch.Votes.Exists(v => !known.Contains(v.Vote)))
         {
@@ -189,7 +188,7 @@ internal sealed class VoteWorker(
         await stream.AckAsync(batch.Ids);
         telemetry.VotesWritten.Add(written);
         telemetry.BatchSize.Record(entries.Length);
-        telemetry.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        telemetry.BatchDuration.Record(time.GetElapsedTime(started).TotalSeconds);
         return entries.Length;
     }
 

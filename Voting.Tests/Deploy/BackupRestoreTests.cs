@@ -7,7 +7,7 @@ using Voting.Tests.Infrastructure;
 namespace Voting.Tests.Deploy;
 
 /// <summary>
-/// Issue 10, item 9: the single-instance PostgreSQL's backups. The CronJobs run
+/// The single-instance PostgreSQL's backups. The CronJobs run
 /// deploy/base/backup/backup.sh and restore.sh; these tests run the same files against the real
 /// PostgreSQL on loopback: dump, drop, restore, and the tallies are what they were.
 /// </summary>

@@ -6,7 +6,7 @@ using Npgsql;
 namespace Voting.Tests.Deploy;
 
 /// <summary>
-/// Issue 10, item 11: every pod that can run at once, times the connections it may open, fits
+/// Every pod that can run at once, times the connections it may open, fits
 /// below PostgreSQL's max_connections, which is set explicitly (deploy/README.md, "Connection budget").
 /// </summary>
 public sealed partial class ConnectionBudgetTests

@@ -6,7 +6,7 @@ using Voting.Tests.Infrastructure;
 namespace Voting.Tests.Deploy;
 
 /// <summary>
-/// Issue 10, item 4: a role is ready only when the schema is at the latest migration its binary
+/// A role is ready only when the schema is at the latest migration its binary
 /// knows, so pods of a new release wait for the migrate Job instead of serving on the old schema.
 /// On the real PostgreSQL the suite runs.
 /// </summary>

@@ -5,7 +5,7 @@ using k8s.Models;
 namespace Voting.Tests.Deploy;
 
 /// <summary>
-/// Issue 10, items 7, 9 and 13: the operator's README does what it says on a fresh cluster. Its
+/// The operator's README does what it says on a fresh cluster. Its
 /// teardown keeps the data, its upgrade deletes the finished Job before applying, metrics-server's
 /// install handles kubeadm's kubelet certificates, and it promises no painless node loss.
 /// </summary>

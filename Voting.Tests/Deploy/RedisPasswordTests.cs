@@ -6,7 +6,7 @@ using Voting.Tests.Infrastructure;
 namespace Voting.Tests.Deploy;
 
 /// <summary>
-/// Issue 10, item 10: Redis runs with passwords everywhere: the suite's own Redis (as
+/// Redis runs with passwords everywhere: the suite's own Redis (as
 /// scripts/services.sh starts it for run.sh and test.sh), the cluster's and compose's, with the
 /// same ACL rule; the app connects as a user that may not wipe or reconfigure it.
 /// </summary>

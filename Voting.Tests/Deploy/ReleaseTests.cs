@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 namespace Voting.Tests.Deploy;
 
 /// <summary>
-/// Issue 10, item 2: an image users can get. A version tag builds both platforms and pushes them,
+/// An image users can get. A version tag builds both platforms and pushes them,
 /// with an SBOM and provenance, to this repository's GHCR; a site overlay names that image once.
 /// </summary>
 public sealed class ReleaseTests

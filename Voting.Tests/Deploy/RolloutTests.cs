@@ -3,7 +3,7 @@ using k8s.Models;
 namespace Voting.Tests.Deploy;
 
 /// <summary>
-/// Issue 10, items 3, 4 and 13: what makes a second `kubectl apply` (an upgrade, a switch of
+/// What makes a second `kubectl apply` (an upgrade, a switch of
 /// overlay) safe: no replica count under an autoscaler, StatefulSets whose immutable parts never
 /// differ between overlays, a migration Job that outlasts a slow first start, probes that wait
 /// longer than the checks they call.

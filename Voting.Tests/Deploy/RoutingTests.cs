@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Voting.Tests.Deploy;
 
 /// <summary>
-/// Issue 10, item 5: from outside, /metrics, /healthz and /readyz reach no pod (in any case, with
+/// From outside, /metrics, /healthz and /readyz reach no pod (in any case, with
 /// or without a trailing slash, as the app's routing would accept them), and every public path
 /// reaches the role that owns it. The rules are evaluated as Traefik evaluates them.
 /// </summary>

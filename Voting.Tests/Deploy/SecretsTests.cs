@@ -3,7 +3,7 @@ using k8s.Models;
 namespace Voting.Tests.Deploy;
 
 /// <summary>
-/// Issue 10, item 8: secrets fail closed (nothing committed renders one), each is stored once,
+/// Secrets fail closed (nothing committed renders one), each is stored once,
 /// and each is split so that rotating one restarts only what reads it.
 /// </summary>
 public sealed class SecretsTests

@@ -5,7 +5,7 @@ using YamlDotNet.RepresentationModel;
 namespace Voting.Tests.Deploy;
 
 /// <summary>
-/// Issue 10, items 1 and 12: Traefik's Helm values as the pinned chart checks them (its values
+/// Traefik's Helm values as the pinned chart checks them (its values
 /// schema, over the merge Helm makes of several -f files), and sized for the app.
 /// </summary>
 public sealed class TraefikValuesTests

@@ -4,7 +4,7 @@ namespace Voting.Tests.Monitoring;
 internal static class KnownMetrics
 {
     /// <summary>
-    /// The app's pinned metrics (DESIGN.md, Voting.Modules/Telemetry.cs) as the OpenTelemetry
+    /// The app's pinned metrics (docs/architecture.md, Voting.Modules/Telemetry.cs) as the OpenTelemetry
     /// Prometheus exporter names them; the end-to-end test reads every one back from a real scrape.
     /// </summary>
     public static readonly IReadOnlyList<string> App =
