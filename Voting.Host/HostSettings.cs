@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Voting.Host;
 
 /// <summary>The process's own settings, under <c>Voting</c>.</summary>
-public sealed class HostSettings : ISettings
+internal sealed class HostSettings : ISettings
 {
     public static string SectionName => "Voting";
 

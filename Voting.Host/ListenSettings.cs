@@ -7,7 +7,7 @@ namespace Voting.Host;
 /// <c>--urls</c>), read here only to tell whether any is given: without one, the app listens on
 /// http://localhost:8080, not on ASP.NET Core's port 5000.
 /// </summary>
-public sealed class ListenSettings : ISettings
+internal sealed class ListenSettings : ISettings
 {
     public static string SectionName => "";
 

@@ -1,7 +1,7 @@
 namespace Voting.Host;
 
 [Flags]
-public enum Role
+internal enum Role
 {
     None = 0,
     Poll = 1,
@@ -14,7 +14,7 @@ public enum Role
 /// The roles one process runs: <c>poll</c>, <c>worker</c>, <c>result</c>, a comma list of them, or
 /// <c>all</c>. A <see cref="Role"/> is one of them; <see cref="Roles"/> builds the application for a set.
 /// </summary>
-public readonly record struct RoleSet(Role Members)
+internal readonly record struct RoleSet(Role Members)
 {
     public const string Valid = "poll, worker, result or all (or a comma-separated list such as poll,worker)";
 

@@ -8,7 +8,7 @@ using static Voting.Host.VotingDefaults;
 namespace Voting.Host;
 
 /// <summary>The one place that turns a set of roles into a running web application.</summary>
-public static class Roles
+internal static class Roles
 {
     /// <param name="settings">Settings from the command line: they win over environment and appsettings.json.</param>
     public static WebApplication Build(RoleSet roles, IReadOnlyDictionary<string, string?> settings)

@@ -8,7 +8,7 @@ namespace Voting.Host;
 /// derived from the settings classes (<see cref="ISettings"/>): a property added to one is listed
 /// here without anyone remembering to. The deployment checks compare the manifests against it.
 /// </summary>
-public static class SettingKeys
+internal static class SettingKeys
 {
     /// <summary>Read by the host builder itself to choose the environment, not by a settings class.</summary>
     private static readonly string[] Environment = ["ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT"];

@@ -10,7 +10,7 @@ namespace Voting.Host;
 /// <c>voting [--role …]</c> runs roles; <c>voting migrate</c> and <c>voting polls …</c> manage the
 /// database. Exit codes: 0 fine, 1 failed (a missing setting, an unreachable database), 2 usage.
 /// </summary>
-public static class VotingCommandLine
+internal static class VotingCommandLine
 {
     public const int UsageError = 2;
 

@@ -5,7 +5,7 @@ namespace Voting;
 /// <see cref="Reset"/>: the worker's idle wait and its error backoff, and the result listener's
 /// reconnect, all wait this way.
 /// </summary>
-public sealed class Backoff(TimeSpan first, TimeSpan cap)
+internal sealed class Backoff(TimeSpan first, TimeSpan cap)
 {
     public TimeSpan Current { get; private set; } = TimeSpan.Zero;
 
@@ -34,7 +34,7 @@ public sealed class Backoff(TimeSpan first, TimeSpan cap)
 }
 
 /// <summary>A periodic job's timetable by the <see cref="TimeProvider"/>'s clock: due every period, first after a delay.</summary>
-public sealed class Every(TimeSpan period, TimeProvider time, TimeSpan firstAfter = default)
+internal sealed class Every(TimeSpan period, TimeProvider time, TimeSpan firstAfter = default)
 {
     private long _due = time.GetTimestamp() + (long)(firstAfter.TotalSeconds * time.TimestampFrequency);
 

@@ -1,7 +1,7 @@
 namespace Voting;
 
 /// <summary>Poll and option ids: short, URL-safe strings.</summary>
-public static class Ids
+internal static class Ids
 {
     public const int MaxLength = 64;
 

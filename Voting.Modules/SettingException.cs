@@ -4,7 +4,7 @@ namespace Voting;
 /// A setting is missing or has a value that cannot be used. The host prints the message as one line
 /// and exits 1, rather than a stack trace.
 /// </summary>
-public sealed class SettingException : Exception
+internal sealed class SettingException : Exception
 {
     public SettingException()
     {

@@ -10,13 +10,13 @@ namespace Voting;
 /// A settings class: the properties of one configuration section (<see cref="SectionName"/>), each
 /// a setting an operator may write as an environment variable (<c>Voting__Queue__StreamKey</c>).
 /// </summary>
-public interface ISettings
+internal interface ISettings
 {
     static abstract string SectionName { get; }
 }
 
 /// <summary>The one way settings are read: bound to their class, validated, and refused at start when wrong.</summary>
-public static class SettingsBinder
+internal static class SettingsBinder
 {
     /// <summary>
     /// Binds <typeparamref name="T"/> from its section, with its data annotations and every

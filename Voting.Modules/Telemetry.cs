@@ -5,7 +5,7 @@ using System.Text;
 namespace Voting;
 
 /// <summary>A role whose pinned metrics this process publishes, each from start, at zero.</summary>
-public sealed record MetricsOwner(string Role)
+internal sealed record MetricsOwner(string Role)
 {
     public static readonly MetricsOwner Poll = new("poll");
     public static readonly MetricsOwner Worker = new("worker");
@@ -19,7 +19,7 @@ public sealed record MetricsOwner(string Role)
 /// rather than a missing series: OpenTelemetry only exports an instrument after a measurement, so
 /// counters get one of 0 here, and the two histograms are kept here and written beside its output.
 /// </summary>
-public sealed class Telemetry : IDisposable
+internal sealed class Telemetry : IDisposable
 {
     public const string MeterName = "Voting";
 
@@ -109,7 +109,7 @@ public sealed class Telemetry : IDisposable
 }
 
 /// <summary>A cumulative Prometheus histogram that exists, at zero, before its first observation.</summary>
-public sealed class ZeroedHistogram(string name, string help, double[] bounds)
+internal sealed class ZeroedHistogram(string name, string help, double[] bounds)
 {
     private readonly long[] _buckets = new long[bounds.Length + 1];
     private long _count;

@@ -11,7 +11,7 @@ namespace Voting.Poll;
 /// Checks <c>Authorization: Bearer &lt;Voting__AdminToken&gt;</c>. The comparison takes the same time
 /// whatever the guess, since both sides are hashed to a fixed length first.
 /// </summary>
-public sealed class AdminToken(IOptions<PollSettings> settings)
+internal sealed class AdminToken(IOptions<PollSettings> settings)
 {
     public const int MinimumLength = 16;
 

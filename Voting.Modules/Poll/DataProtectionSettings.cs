@@ -9,7 +9,7 @@ namespace Voting.Poll;
 /// Kubernetes Secret). Two keys are derived from it: one encrypts the Data Protection key ring where
 /// it rests in Redis, one signs voter ids. Every poll replica must be given the same value.
 /// </summary>
-public sealed class DataProtectionSettings : ISettings
+internal sealed class DataProtectionSettings : ISettings
 {
     public static string SectionName => "Voting";
 

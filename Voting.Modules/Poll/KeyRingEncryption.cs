@@ -12,7 +12,7 @@ namespace Voting.Poll;
 /// derived from <c>Voting__DataProtectionKey</c>. Someone who can read Redis (a backup, a debug
 /// session, a compromised neighbour pod) then cannot forge admin sessions or antiforgery tokens.
 /// </summary>
-public sealed class KeyRingEncryptor(byte[] key) : IXmlEncryptor
+internal sealed class KeyRingEncryptor(byte[] key) : IXmlEncryptor
 {
     public const string Purpose = "data-protection-key-ring-v1";
 
@@ -67,7 +67,7 @@ public sealed class KeyRingEncryptor(byte[] key) : IXmlEncryptor
 /// Data Protection creates decryptors by type name with a constructor taking the service provider,
 /// so this one finds the key the same way the encryptor was given it.
 /// </summary>
-public sealed class KeyRingDecryptor(IServiceProvider services) : IXmlDecryptor
+internal sealed class KeyRingDecryptor(IServiceProvider services) : IXmlDecryptor
 {
     private readonly byte[] _key = services.GetRequiredService<IOptions<DataProtectionSettings>>().Value is { IsConfigured: true } settings
         ? settings.Derive(KeyRingEncryptor.Purpose)

@@ -5,7 +5,7 @@ using Voting.Storage;
 namespace Voting.Poll;
 
 /// <summary>Turns a request for a new poll into a valid definition, or says what is wrong with it.</summary>
-public static class NewPoll
+internal static class NewPoll
 {
     public const int MinOptions = 2;
     public const int MaxOptions = 10;

@@ -7,7 +7,7 @@ namespace Voting.Poll;
 /// Poll definitions held in memory, so a vote is checked without a database round trip and voting
 /// goes on while PostgreSQL is down. Readers see an immutable snapshot; writers swap it.
 /// </summary>
-public sealed class PollCatalog
+internal sealed class PollCatalog
 {
     private readonly Lock _gate = new();
     private ImmutableDictionary<string, PollDefinition> _polls = ImmutableDictionary.Create<string, PollDefinition>(StringComparer.Ordinal);
@@ -92,7 +92,7 @@ public sealed class PollCatalog
 }
 
 /// <summary>A page of polls and the cursor for the next one (null on the last page).</summary>
-public sealed record PollPage(IReadOnlyList<PollDefinition> Polls, string? NextAfter);
+internal sealed record PollPage(IReadOnlyList<PollDefinition> Polls, string? NextAfter);
 
 internal sealed class NewestFirst : IComparer<PollDefinition>
 {

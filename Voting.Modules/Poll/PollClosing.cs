@@ -7,7 +7,7 @@ using Voting.Storage;
 
 namespace Voting.Poll;
 
-public enum CloseOutcome
+internal enum CloseOutcome
 {
     Closed,
     UnknownPoll,
@@ -20,7 +20,7 @@ public enum CloseOutcome
 /// including one cut off from PostgreSQL. PostgreSQL is told next; if it cannot be reached, the
 /// workers record the close when they meet its marker in the stream.
 /// </summary>
-public sealed class PollClosing(PollCatalog catalog, PollStore store, VoteStream stream, TimeProvider time, IOptions<QueueSettings> queue, ILogger<PollClosing> logger)
+internal sealed class PollClosing(PollCatalog catalog, PollStore store, VoteStream stream, TimeProvider time, IOptions<QueueSettings> queue, ILogger<PollClosing> logger)
 {
     private readonly TimeSpan _deadline = TimeSpan.FromMilliseconds(queue.Value.AddTimeoutMilliseconds);
 

@@ -2,7 +2,7 @@ using Voting.Storage;
 
 namespace Voting.Poll;
 
-public enum CreateOutcome
+internal enum CreateOutcome
 {
     Created,
     Invalid,
@@ -10,14 +10,14 @@ public enum CreateOutcome
 }
 
 /// <summary>What creating a poll came to: the poll when created, the errors by field when invalid.</summary>
-public sealed record PollCreated(CreateOutcome Outcome, PollDefinition? Poll, IReadOnlyDictionary<string, string[]> Errors);
+internal sealed record PollCreated(CreateOutcome Outcome, PollDefinition? Poll, IReadOnlyDictionary<string, string[]> Errors);
 
 /// <summary>
 /// Creating a poll, for the API, the admin page and the command line alike: the rules of
 /// <see cref="NewPoll"/>, then the store, then this process's catalog (when there is one), so the
 /// poll is votable here at once.
 /// </summary>
-public sealed class PollCreation(PollStore store, PollCatalog? catalog, TimeProvider time)
+internal sealed class PollCreation(PollStore store, PollCatalog? catalog, TimeProvider time)
 {
     private static readonly Dictionary<string, string[]> NoErrors = [];
 

@@ -9,7 +9,7 @@ using Voting.Web;
 
 namespace Voting.Poll;
 
-public static class PollModule
+internal static class PollModule
 {
     /// <summary>The poll role: vote pages and API, poll management, the in-memory poll catalog.</summary>
     public static IServiceCollection AddPoll(this IServiceCollection services)

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Voting.Poll;
 
 /// <summary>The poll role's settings, under <c>Voting</c> in configuration.</summary>
-public sealed class PollSettings : ISettings
+internal sealed class PollSettings : ISettings
 {
     public static string SectionName => "Voting";
 

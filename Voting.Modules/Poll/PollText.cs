@@ -11,7 +11,7 @@ namespace Voting.Poll;
 /// labels are the same when their skeletons are: folded by NFKC and case, joiners and blanks
 /// dropped, and the Cyrillic and Greek letters that look like Latin ones read as those.
 /// </summary>
-public static class PollText
+internal static class PollText
 {
     private const char ZeroWidthJoiner = '\u200D';
     private const char ZeroWidthNonJoiner = '\u200C';

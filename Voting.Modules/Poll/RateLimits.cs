@@ -14,7 +14,7 @@ namespace Voting.Poll;
 /// creates on one poll, and per voter. Defaults and the reasoning behind them: docs/reliability.md,
 /// "Voter identity and rate limits".
 /// </summary>
-public sealed class RateLimitSettings : ISettings
+internal sealed class RateLimitSettings : ISettings
 {
     public static string SectionName => "Voting:RateLimits";
 
@@ -39,16 +39,16 @@ public sealed class RateLimitSettings : ISettings
 
 /// <summary>Marks the endpoints that cast a vote.</summary>
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
-public sealed class VoteRateLimitedAttribute : Attribute;
+internal sealed class VoteRateLimitedAttribute : Attribute;
 
 /// <summary>Marks the admin sign-in: a few guesses a minute per address, whatever the vote limits.</summary>
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
-public sealed class SignInRateLimitedAttribute : Attribute
+internal sealed class SignInRateLimitedAttribute : Attribute
 {
     public const int PerAddressPerMinute = 10;
 }
 
-public static class RateLimits
+internal static class RateLimits
 {
     // Salts keep the limits' keys apart where two limits share nothing but the address.
     private const int AddressSalt = 1;

@@ -5,7 +5,7 @@ using Voting.Queue;
 
 namespace Voting.Poll;
 
-public enum VoteOutcome
+internal enum VoteOutcome
 {
     Accepted,
     UnknownPoll,

@@ -9,7 +9,7 @@ namespace Voting.Poll;
 /// HttpOnly, SameSite=Lax cookie. A cookie the server did not sign (made up, altered, or from before
 /// ids were signed) is replaced by a fresh id, never trusted.
 /// </summary>
-public static class VoterCookie
+internal static class VoterCookie
 {
     public const string Name = "voter";
 

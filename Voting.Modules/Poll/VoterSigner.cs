@@ -10,7 +10,7 @@ namespace Voting.Poll;
 /// Only the server can mint an id, so a script cannot invent voters in bulk or take over someone
 /// else's vote by guessing; checking one costs about a microsecond and no memory.
 /// </summary>
-public sealed class VoterSigner
+internal sealed class VoterSigner
 {
     public const string Purpose = "voter-id-v1";
 

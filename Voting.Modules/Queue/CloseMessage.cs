@@ -7,7 +7,7 @@ namespace Voting.Queue;
 /// The marker a close leaves in the vote stream: workers meet it in the same order as the votes,
 /// so they know the poll is closed even if the poll process that closed it never reached PostgreSQL.
 /// </summary>
-public readonly record struct CloseMessage(string PollId, DateTimeOffset ClosedAt)
+internal readonly record struct CloseMessage(string PollId, DateTimeOffset ClosedAt)
 {
     /// <summary>The field that tells a close marker from a vote.</summary>
     public const string ClosedAtField = "closed";

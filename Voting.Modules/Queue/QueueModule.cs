@@ -5,7 +5,7 @@ using StackExchange.Redis;
 
 namespace Voting.Queue;
 
-public static class QueueModule
+internal static class QueueModule
 {
     /// <summary>One multiplexed Redis connection per process and the vote stream on top of it.</summary>
     public static IServiceCollection AddQueue(this IServiceCollection services)

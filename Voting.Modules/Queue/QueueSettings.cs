@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Voting.Queue;
 
 /// <summary>Where votes travel between the poll and worker roles.</summary>
-public sealed class QueueSettings : ISettings
+internal sealed class QueueSettings : ISettings
 {
     public static string SectionName => "Voting:Queue";
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Voting.Queue;
 
 /// <summary>Where Redis is: <c>ConnectionStrings__Redis</c> or <c>--redis</c>, in StackExchange.Redis's format.</summary>
-public sealed class RedisSettings : ISettings
+internal sealed class RedisSettings : ISettings
 {
     public static string SectionName => "ConnectionStrings";
 

@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace Voting.Queue;
 
 /// <summary>A vote as it travels through the stream: poll, option, voter and the time it was cast.</summary>
-public readonly record struct VoteMessage(string PollId, string OptionId, Guid VoterId, DateTimeOffset CastAt)
+internal readonly record struct VoteMessage(string PollId, string OptionId, Guid VoterId, DateTimeOffset CastAt)
 {
     public const string PollField = "p";
     public const string OptionField = "o";

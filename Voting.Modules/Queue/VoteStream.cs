@@ -9,7 +9,7 @@ namespace Voting.Queue;
 /// beside it. Nothing here blocks the shared multiplexed connection: adding a vote and closing are
 /// one script each, reads never wait for entries, and housekeeping (trim, stats) is a few short commands.
 /// </summary>
-public sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueSettings> options)
+internal sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueSettings> options)
 {
     // Which polls are closed, and from where in the stream: poll id -> the close point, a stream id.
     // It sits beside the stream because Redis decides "before or after the close" for every vote
@@ -201,10 +201,10 @@ public sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueSetti
     }
 }
 
-public readonly record struct StreamStats(long Length, long Pending, long Lag);
+internal readonly record struct StreamStats(long Length, long Pending, long Lag);
 
 /// <summary>A stream entry id, "milliseconds-sequence".</summary>
-public readonly record struct StreamId(ulong Milliseconds, ulong Sequence)
+internal readonly record struct StreamId(ulong Milliseconds, ulong Sequence)
 {
     public bool IsZero => Milliseconds == 0 && Sequence == 0;
 

@@ -8,7 +8,7 @@ using Voting.Web;
 
 namespace Voting.Result;
 
-public static class ResultModule
+internal static class ResultModule
 {
     /// <summary>The result role: results API and page, the SignalR hub, and the change broadcaster.</summary>
     public static IServiceCollection AddResult(this IServiceCollection services)

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Voting.Result;
 
 /// <summary>The result role's settings, under <c>Voting:Result</c>.</summary>
-public sealed class ResultSettings : ISettings
+internal sealed class ResultSettings : ISettings
 {
     public static string SectionName => "Voting:Result";
 

@@ -7,7 +7,7 @@ using Voting.Storage.Migrations;
 namespace Voting.Storage;
 
 /// <summary>Applies the FluentMigrator migrations, one process at a time.</summary>
-public static class Migrator
+internal static class Migrator
 {
     // An arbitrary constant that names "Voting schema migration" among advisory locks.
     private const long LockKey = 0x566f74696e67_01;

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Voting.Storage;
 
 /// <summary>Poll definitions: created and closed by the poll role, read by every role.</summary>
-public sealed class PollStore(NpgsqlDataSource dataSource)
+internal sealed class PollStore(NpgsqlDataSource dataSource)
 {
     /// <summary>Stores a new poll with a zero tally for each option. False when the id is taken.</summary>
     public async Task<bool> CreateAsync(PollDefinition poll, CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 namespace Voting.Storage;
 
 /// <summary>A poll as every role sees it, and as the API shows it.</summary>
-public sealed record PollDefinition(string Id, string Question, IReadOnlyList<PollOption> Options, bool Closed, DateTimeOffset CreatedAt)
+internal sealed record PollDefinition(string Id, string Question, IReadOnlyList<PollOption> Options, bool Closed, DateTimeOffset CreatedAt)
 {
     public PollOption? FindOption(string optionId)
     {
@@ -16,16 +16,16 @@ public sealed record PollDefinition(string Id, string Question, IReadOnlyList<Po
     }
 }
 
-public sealed record PollOption(string Id, string Label);
+internal sealed record PollOption(string Id, string Label);
 
 /// <summary>One option's count in a results snapshot.</summary>
-public sealed record OptionResult(string Id, string Label, long Votes);
+internal sealed record OptionResult(string Id, string Label, long Votes);
 
 /// <summary>What the results API answers and the hub pushes.</summary>
-public sealed record PollResults(string PollId, string Question, IReadOnlyList<OptionResult> Options, long Total, bool Closed, DateTimeOffset AsOf);
+internal sealed record PollResults(string PollId, string Question, IReadOnlyList<OptionResult> Options, long Total, bool Closed, DateTimeOffset AsOf);
 
 /// <summary>A vote on its way into the votes table. Version orders the votes of one voter.</summary>
-public readonly record struct VoteRow(string PollId, Guid VoterId, string OptionId, DateTimeOffset CastAt, long Version);
+internal readonly record struct VoteRow(string PollId, Guid VoterId, string OptionId, DateTimeOffset CastAt, long Version);
 
 /// <summary>A poll's close as the worker meets it in the stream: no vote from <paramref name="Version"/> on counts.</summary>
-public readonly record struct CloseRow(string PollId, long Version, DateTimeOffset ClosedAt);
+internal readonly record struct CloseRow(string PollId, long Version, DateTimeOffset ClosedAt);

@@ -11,7 +11,7 @@ namespace Voting.Storage;
 /// later one, while a newer release rolls out). During an upgrade, new pods stay unready until the
 /// migrate Job is done, instead of serving on the old schema.
 /// </summary>
-public sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
 {
     /// <summary>How long the check waits for PostgreSQL; the readiness probes wait longer (deploy/).</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);

@@ -7,7 +7,7 @@ namespace Voting.Storage;
 /// Reads a poll's results from the kept tallies: cost O(options), never O(votes). Each read is
 /// retried once on a transient error (the first command after a PostgreSQL restart fails).
 /// </summary>
-public sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time)
+internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time)
 {
     public Task<PollResults?> ReadAsync(string pollId, CancellationToken cancellationToken) =>
         Transient.RetryOnceAsync(dataSource, ct => ReadOnceAsync(pollId, ct), cancellationToken);

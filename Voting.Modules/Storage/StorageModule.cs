@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace Voting.Storage;
 
-public static class StorageModule
+internal static class StorageModule
 {
     /// <summary>
     /// One pooled data source per process, shared by every role that needs PostgreSQL. Each role
@@ -52,4 +52,4 @@ public static class StorageModule
 }
 
 /// <summary>The PostgreSQL connections one role in this process may hold at most.</summary>
-public sealed record PoolShare(int Connections);
+internal sealed record PoolShare(int Connections);

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Voting.Storage;
 
 /// <summary>Where PostgreSQL is: <c>ConnectionStrings__Postgres</c> or <c>--postgres</c>, in Npgsql's format.</summary>
-public sealed class StorageSettings : ISettings
+internal sealed class StorageSettings : ISettings
 {
     public static string SectionName => "ConnectionStrings";
 

@@ -8,7 +8,7 @@ namespace Voting.Storage;
 /// version wins (and no vote from a poll's close point on), tallies moved by the triggers, and one
 /// NOTIFY per poll touched.
 /// </summary>
-public sealed class VoteWriter(NpgsqlDataSource dataSource)
+internal sealed class VoteWriter(NpgsqlDataSource dataSource)
 {
     private const int MaxDeadlockRetries = 5;
 

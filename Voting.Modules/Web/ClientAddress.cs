@@ -10,7 +10,7 @@ namespace Voting.Web;
 /// An IPv4-mapped IPv6 address (::ffff:a.b.c.d, as a dual-stack socket reports IPv4 clients) is the
 /// IPv4 address it carries.
 /// </summary>
-public static class ClientAddress
+internal static class ClientAddress
 {
     /// <summary>The group's key: the IPv4 address in ::ffff:0:0/96 form, or the /64 with its host half zeroed.</summary>
     public static UInt128 Group(IPAddress? address)

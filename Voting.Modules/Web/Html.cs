@@ -6,7 +6,7 @@ namespace Voting.Web;
 /// The pages are small and server-rendered: a layout and an encoder are all they need. Every piece
 /// of user-supplied text goes through <see cref="E"/>.
 /// </summary>
-public static class Html
+internal static class Html
 {
     public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
 

@@ -12,7 +12,7 @@ namespace Voting.Web;
 /// Reads a small JSON body with every way it can be wrong mapped to its 4xx: 415 for another
 /// content type, 413 past the limit, 400 for anything that is not one well-formed object.
 /// </summary>
-public static class JsonBody
+internal static class JsonBody
 {
     /// <summary>
     /// For bodies a client sends: duplicate keys, unknown fields and deep nesting are errors, not

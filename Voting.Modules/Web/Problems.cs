@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Voting.Web;
 
 /// <summary>RFC 7807 answers with the status codes docs/architecture.md lists.</summary>
-public static class Problems
+internal static class Problems
 {
     public static ProblemHttpResult Of(int status, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status);

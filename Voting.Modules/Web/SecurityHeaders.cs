@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Voting.Web;
 
 /// <summary>Headers every response carries: no inline script, no framing, no sniffing.</summary>
-public static class SecurityHeaders
+internal static class SecurityHeaders
 {
     private const string Policy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +

@@ -7,7 +7,7 @@ namespace Voting.Web;
 /// The address of a vote page as an audience reaches it, and its QR code. In a cluster the vote and
 /// results pages may live on different hosts, so <c>Voting:PublicUrl</c> wins over the request's own.
 /// </summary>
-public static class ShareLink
+internal static class ShareLink
 {
     public static string VoteUrl(string? publicUrl, HttpRequest request, string pollId)
     {

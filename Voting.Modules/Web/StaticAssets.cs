@@ -11,7 +11,7 @@ namespace Voting.Web;
 /// CSS, scripts and the SignalR browser client, embedded in this assembly and served under
 /// <c>/static</c>. URLs carry a content hash, so browsers may keep each file for a year.
 /// </summary>
-public static class StaticAssets
+internal static class StaticAssets
 {
     private static readonly EmbeddedFileProvider Files = new(typeof(StaticAssets).Assembly, "static");
     private static readonly ConcurrentDictionary<string, string> Urls = new(StringComparer.Ordinal);

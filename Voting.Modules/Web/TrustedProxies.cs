@@ -13,7 +13,7 @@ namespace Voting.Web;
 /// first address that is not a trusted proxy: behind <c>client → load balancer → Traefik</c> the
 /// header reads <c>client, lb</c>, and with the balancer trusted and two hops the client is found.
 /// </summary>
-public static class TrustedProxies
+internal static class TrustedProxies
 {
     public static IServiceCollection AddTrustedProxies(this IServiceCollection services)
     {

@@ -5,10 +5,10 @@ using Voting.Storage;
 namespace Voting.Web;
 
 /// <summary>A vote as the API takes it.</summary>
-public sealed record VoteRequest(string? OptionId);
+internal sealed record VoteRequest(string? OptionId);
 
 /// <summary>A new poll as the admin API takes it; the server makes option ids from the labels.</summary>
-public sealed record CreatePollRequest(string? Id, string? Question, IReadOnlyList<string?>? Options);
+internal sealed record CreatePollRequest(string? Id, string? Question, IReadOnlyList<string?>? Options);
 
 /// <summary>Source-generated JSON for everything the API reads or writes: no reflection on the hot path.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
@@ -17,4 +17,4 @@ public sealed record CreatePollRequest(string? Id, string? Question, IReadOnlyLi
 [JsonSerializable(typeof(PollResults))]
 [JsonSerializable(typeof(VoteRequest))]
 [JsonSerializable(typeof(CreatePollRequest))]
-public sealed partial class VotingJson : JsonSerializerContext;
+internal sealed partial class VotingJson : JsonSerializerContext;

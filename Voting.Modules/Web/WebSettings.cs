@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Voting.Web;
 
 /// <summary>What every role's HTTP side is told about the world in front of it, under <c>Voting</c>.</summary>
-public sealed class WebSettings : ISettings
+internal sealed class WebSettings : ISettings
 {
     public static string SectionName => "Voting";
 
@@ -52,7 +52,7 @@ public sealed class WebSettings : ISettings
     }
 }
 
-public static class WebSettingsRegistration
+internal static class WebSettingsRegistration
 {
     /// <summary>Bound once however many roles ask (poll and result both show share links).</summary>
     public static IServiceCollection AddWebSettings(this IServiceCollection services)

@@ -8,7 +8,7 @@ namespace Voting.Worker;
 /// One batch of stream entries sorted into what can be stored, what must go to the dead-letter
 /// stream (with the reason), and what only needs acknowledging.
 /// </summary>
-public sealed class VoteBatch
+internal sealed class VoteBatch
 {
     private VoteBatch(RedisValue[] ids, List<(VoteRow Vote, StreamEntry Entry)> votes, List<CloseRow> closes, List<(StreamEntry Entry, string Reason)> rejected)
     {

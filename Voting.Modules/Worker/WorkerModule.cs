@@ -4,7 +4,7 @@ using Voting.Storage;
 
 namespace Voting.Worker;
 
-public static class WorkerModule
+internal static class WorkerModule
 {
     /// <summary>The worker role: the batch loop from the Redis stream into PostgreSQL.</summary>
     public static IServiceCollection AddWorker(this IServiceCollection services)

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Voting.Worker;
 
 /// <summary>The worker role's settings, under <c>Voting:Worker</c>.</summary>
-public sealed class WorkerSettings : ISettings
+internal sealed class WorkerSettings : ISettings
 {
     public static string SectionName => "Voting:Worker";
 

@@ -8,6 +8,7 @@ namespace Voting.Tests.Browser;
 /// Debian's Chromium driven by Playwright: one browser per test class, never a downloaded one
 /// (no <c>playwright install</c>). Debian updates Chromium on its own, so the versions are logged.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1515", Justification = "xunit hands class fixtures to public test classes, so the fixture is public too.")]
 public class Chromium : IAsyncLifetime
 {
     private static readonly string[] Flags =
@@ -49,9 +50,10 @@ public class Chromium : IAsyncLifetime
 }
 
 /// <summary>Chromium plus every role in one process on a real port, with its own database and stream.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1515", Justification = "xunit hands class fixtures to public test classes, so the fixture is public too.")]
 public class Site : Chromium
 {
-    public RoleApp App { get; private set; } = null!;
+    internal RoleApp App { get; private set; } = null!;
 
     public Uri Address => App.Address;
 

@@ -114,6 +114,7 @@ public sealed class PageGalleryTests(GallerySite site, ITestOutputHelper output)
 }
 
 /// <summary>The site as the README shows it: share links and QR codes name a public address.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1515", Justification = "xunit hands class fixtures to public test classes, so the fixture is public too.")]
 public sealed class GallerySite : Site
 {
     protected override string PublicUrlFor(int port) => "https://vote.example.org";

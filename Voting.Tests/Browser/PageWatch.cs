@@ -7,7 +7,7 @@ namespace Voting.Tests.Browser;
 /// Collects what a page should never do: break its Content-Security-Policy (an inline script or
 /// style got in), throw an uncaught error, or open a dialog (a script that should have been text ran).
 /// </summary>
-public sealed class PageWatch
+internal sealed class PageWatch
 {
     private readonly List<string> _problems = [];
 
@@ -51,7 +51,7 @@ public sealed class PageWatch
 }
 
 /// <summary>Screenshots for the README, saved under <c>$VOTING_ARTIFACTS/screenshots</c>.</summary>
-public static class Screenshots
+internal static class Screenshots
 {
     public static string Folder => Path.Combine(TestEnvironment.Artifacts, "screenshots");
 

@@ -7,7 +7,7 @@ using ZXing.QrCode;
 namespace Voting.Tests.Browser;
 
 /// <summary>Reads the QR code in a screenshot: a small PNG decoder (what Chromium writes) and ZXing.</summary>
-public static class QrImage
+internal static class QrImage
 {
     /// <summary>
     /// Screenshots a QR image once the browser has decoded it (on a busy machine a screenshot can

@@ -3,7 +3,7 @@ using YamlDotNet.Serialization;
 
 namespace Voting.Tests.Deploy;
 
-/// <summary>Check 5: docker-compose.yml gets the same cross-reference and smoke checks.</summary>
+/// <summary>docker-compose.yml gets the same cross-reference and smoke checks.</summary>
 public sealed partial class ComposeTests
 {
     private static readonly string[] Roles = ["poll", "worker", "result"];

@@ -3,7 +3,7 @@ using k8s.Models;
 
 namespace Voting.Tests.Deploy;
 
-/// <summary>Check 3: the rendered objects refer to each other, and to the app, correctly.</summary>
+/// <summary>The rendered objects refer to each other, and to the app, correctly.</summary>
 public sealed partial class CrossReferenceTests
 {
     public static TheoryData<string> AppOverlays => [.. DeployRepo.AppOverlays];

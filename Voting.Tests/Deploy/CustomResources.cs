@@ -15,7 +15,7 @@ namespace Voting.Tests.Deploy;
 // added here after checking the CRD. Enumerations and required fields the CRDs declare are checked
 // in UpstreamSchemaTests.
 
-public abstract class CustomResource<TSpec> : IKubernetesObject<V1ObjectMeta>
+internal abstract class CustomResource<TSpec> : IKubernetesObject<V1ObjectMeta>
 {
     [JsonPropertyName("apiVersion")] public string ApiVersion { get; set; } = "";
     [JsonPropertyName("kind")] public string Kind { get; set; } = "";
@@ -23,16 +23,16 @@ public abstract class CustomResource<TSpec> : IKubernetesObject<V1ObjectMeta>
     [JsonPropertyName("spec")] public TSpec? Spec { get; set; }
 }
 
-public sealed class IngressRoute : CustomResource<IngressRouteSpec>;
+internal sealed class IngressRoute : CustomResource<IngressRouteSpec>;
 
-public sealed class IngressRouteSpec
+internal sealed class IngressRouteSpec
 {
     [JsonPropertyName("entryPoints")] public List<string>? EntryPoints { get; set; }
     [JsonPropertyName("routes")] public List<IngressRouteRoute> Routes { get; set; } = [];
     [JsonPropertyName("tls")] public IngressRouteTls? Tls { get; set; }
 }
 
-public sealed class IngressRouteRoute
+internal sealed class IngressRouteRoute
 {
     [JsonPropertyName("kind")] public string? Kind { get; set; }
     [JsonPropertyName("match")] public string Match { get; set; } = "";
@@ -43,20 +43,20 @@ public sealed class IngressRouteRoute
     [JsonPropertyName("observability")] public TraefikObservability? Observability { get; set; }
 }
 
-public sealed class TraefikObservability
+internal sealed class TraefikObservability
 {
     [JsonPropertyName("accessLogs")] public bool? AccessLogs { get; set; }
     [JsonPropertyName("metrics")] public bool? Metrics { get; set; }
     [JsonPropertyName("tracing")] public bool? Tracing { get; set; }
 }
 
-public sealed class TraefikReference
+internal sealed class TraefikReference
 {
     [JsonPropertyName("name")] public string Name { get; set; } = "";
     [JsonPropertyName("namespace")] public string? Namespace { get; set; }
 }
 
-public sealed class TraefikService
+internal sealed class TraefikService
 {
     [JsonPropertyName("kind")] public string? Kind { get; set; }
     [JsonPropertyName("name")] public string Name { get; set; } = "";
@@ -73,17 +73,17 @@ public sealed class TraefikService
     [JsonPropertyName("sticky")] public TraefikSticky? Sticky { get; set; }
 }
 
-public sealed class TraefikResponseForwarding
+internal sealed class TraefikResponseForwarding
 {
     [JsonPropertyName("flushInterval")] public string? FlushInterval { get; set; }
 }
 
-public sealed class TraefikSticky
+internal sealed class TraefikSticky
 {
     [JsonPropertyName("cookie")] public TraefikStickyCookie? Cookie { get; set; }
 }
 
-public sealed class TraefikStickyCookie
+internal sealed class TraefikStickyCookie
 {
     [JsonPropertyName("name")] public string? Name { get; set; }
     [JsonPropertyName("secure")] public bool? Secure { get; set; }
@@ -94,7 +94,7 @@ public sealed class TraefikStickyCookie
     [JsonPropertyName("domain")] public string? Domain { get; set; }
 }
 
-public sealed class IngressRouteTls
+internal sealed class IngressRouteTls
 {
     [JsonPropertyName("secretName")] public string? SecretName { get; set; }
     [JsonPropertyName("certResolver")] public string? CertResolver { get; set; }
@@ -103,22 +103,22 @@ public sealed class IngressRouteTls
     [JsonPropertyName("domains")] public List<TraefikDomain>? Domains { get; set; }
 }
 
-public sealed class TraefikDomain
+internal sealed class TraefikDomain
 {
     [JsonPropertyName("main")] public string? Main { get; set; }
     [JsonPropertyName("sans")] public List<string>? Sans { get; set; }
 }
 
-public sealed class Middleware : CustomResource<MiddlewareSpec>;
+internal sealed class Middleware : CustomResource<MiddlewareSpec>;
 
-public sealed class MiddlewareSpec
+internal sealed class MiddlewareSpec
 {
     [JsonPropertyName("rateLimit")] public TraefikRateLimit? RateLimit { get; set; }
     [JsonPropertyName("headers")] public TraefikHeaders? Headers { get; set; }
     [JsonPropertyName("compress")] public TraefikCompress? Compress { get; set; }
 }
 
-public sealed class TraefikRateLimit
+internal sealed class TraefikRateLimit
 {
     [JsonPropertyName("average")] public long? Average { get; set; }
     [JsonPropertyName("period")] public IntOrString? Period { get; set; }
@@ -126,21 +126,21 @@ public sealed class TraefikRateLimit
     [JsonPropertyName("sourceCriterion")] public TraefikSourceCriterion? SourceCriterion { get; set; }
 }
 
-public sealed class TraefikSourceCriterion
+internal sealed class TraefikSourceCriterion
 {
     [JsonPropertyName("ipStrategy")] public TraefikIPStrategy? IPStrategy { get; set; }
     [JsonPropertyName("requestHeaderName")] public string? RequestHeaderName { get; set; }
     [JsonPropertyName("requestHost")] public bool? RequestHost { get; set; }
 }
 
-public sealed class TraefikIPStrategy
+internal sealed class TraefikIPStrategy
 {
     [JsonPropertyName("depth")] public int? Depth { get; set; }
     [JsonPropertyName("excludedIPs")] public List<string>? ExcludedIPs { get; set; }
     [JsonPropertyName("ipv6Subnet")] public int? IPv6Subnet { get; set; }
 }
 
-public sealed class TraefikHeaders
+internal sealed class TraefikHeaders
 {
     [JsonPropertyName("customRequestHeaders")] public Dictionary<string, string>? CustomRequestHeaders { get; set; }
     [JsonPropertyName("customResponseHeaders")] public Dictionary<string, string>? CustomResponseHeaders { get; set; }
@@ -172,7 +172,7 @@ public sealed class TraefikHeaders
     [JsonPropertyName("isDevelopment")] public bool? IsDevelopment { get; set; }
 }
 
-public sealed class TraefikCompress
+internal sealed class TraefikCompress
 {
     [JsonPropertyName("excludedContentTypes")] public List<string>? ExcludedContentTypes { get; set; }
     [JsonPropertyName("includedContentTypes")] public List<string>? IncludedContentTypes { get; set; }
@@ -181,9 +181,9 @@ public sealed class TraefikCompress
     [JsonPropertyName("encodings")] public List<string>? Encodings { get; set; }
 }
 
-public sealed class CnpgCluster : CustomResource<CnpgClusterSpec>;
+internal sealed class CnpgCluster : CustomResource<CnpgClusterSpec>;
 
-public sealed class CnpgClusterSpec
+internal sealed class CnpgClusterSpec
 {
     [JsonPropertyName("instances")] public int Instances { get; set; }
     [JsonPropertyName("imageName")] public string? ImageName { get; set; }
@@ -200,12 +200,12 @@ public sealed class CnpgClusterSpec
     [JsonPropertyName("plugins")] public List<CnpgPlugin>? Plugins { get; set; }
 }
 
-public sealed class CnpgManaged
+internal sealed class CnpgManaged
 {
     [JsonPropertyName("roles")] public List<CnpgRole>? Roles { get; set; }
 }
 
-public sealed class CnpgRole
+internal sealed class CnpgRole
 {
     [JsonPropertyName("name")] public string Name { get; set; } = "";
     [JsonPropertyName("ensure")] public string? Ensure { get; set; }
@@ -216,7 +216,7 @@ public sealed class CnpgRole
     [JsonPropertyName("passwordSecret")] public TraefikReference? PasswordSecret { get; set; }
 }
 
-public sealed class CnpgPlugin
+internal sealed class CnpgPlugin
 {
     [JsonPropertyName("name")] public string Name { get; set; } = "";
     [JsonPropertyName("enabled")] public bool? Enabled { get; set; }
@@ -224,9 +224,9 @@ public sealed class CnpgPlugin
     [JsonPropertyName("parameters")] public Dictionary<string, string>? Parameters { get; set; }
 }
 
-public sealed class CnpgScheduledBackup : CustomResource<CnpgScheduledBackupSpec>;
+internal sealed class CnpgScheduledBackup : CustomResource<CnpgScheduledBackupSpec>;
 
-public sealed class CnpgScheduledBackupSpec
+internal sealed class CnpgScheduledBackupSpec
 {
     [JsonPropertyName("schedule")] public string Schedule { get; set; } = "";
     [JsonPropertyName("cluster")] public TraefikReference? Cluster { get; set; }
@@ -238,21 +238,21 @@ public sealed class CnpgScheduledBackupSpec
     [JsonPropertyName("target")] public string? Target { get; set; }
 }
 
-public sealed class CnpgPluginConfiguration
+internal sealed class CnpgPluginConfiguration
 {
     [JsonPropertyName("name")] public string Name { get; set; } = "";
     [JsonPropertyName("parameters")] public Dictionary<string, string>? Parameters { get; set; }
 }
 
-public sealed class BarmanObjectStore : CustomResource<BarmanObjectStoreSpec>;
+internal sealed class BarmanObjectStore : CustomResource<BarmanObjectStoreSpec>;
 
-public sealed class BarmanObjectStoreSpec
+internal sealed class BarmanObjectStoreSpec
 {
     [JsonPropertyName("configuration")] public BarmanConfiguration Configuration { get; set; } = new();
     [JsonPropertyName("retentionPolicy")] public string? RetentionPolicy { get; set; }
 }
 
-public sealed class BarmanConfiguration
+internal sealed class BarmanConfiguration
 {
     [JsonPropertyName("destinationPath")] public string DestinationPath { get; set; } = "";
     [JsonPropertyName("endpointURL")] public string? EndpointURL { get; set; }
@@ -262,7 +262,7 @@ public sealed class BarmanConfiguration
     [JsonPropertyName("data")] public BarmanData? Data { get; set; }
 }
 
-public sealed class BarmanS3Credentials
+internal sealed class BarmanS3Credentials
 {
     [JsonPropertyName("accessKeyId")] public V1SecretKeySelector? AccessKeyId { get; set; }
     [JsonPropertyName("secretAccessKey")] public V1SecretKeySelector? SecretAccessKey { get; set; }
@@ -271,14 +271,14 @@ public sealed class BarmanS3Credentials
     [JsonPropertyName("inheritFromIAMRole")] public bool? InheritFromIAMRole { get; set; }
 }
 
-public sealed class BarmanWal
+internal sealed class BarmanWal
 {
     [JsonPropertyName("compression")] public string? Compression { get; set; }
     [JsonPropertyName("encryption")] public string? Encryption { get; set; }
     [JsonPropertyName("maxParallel")] public int? MaxParallel { get; set; }
 }
 
-public sealed class BarmanData
+internal sealed class BarmanData
 {
     [JsonPropertyName("compression")] public string? Compression { get; set; }
     [JsonPropertyName("encryption")] public string? Encryption { get; set; }
@@ -286,25 +286,25 @@ public sealed class BarmanData
     [JsonPropertyName("immediateCheckpoint")] public bool? ImmediateCheckpoint { get; set; }
 }
 
-public sealed class CnpgBootstrap
+internal sealed class CnpgBootstrap
 {
     [JsonPropertyName("initdb")] public CnpgInitdb? Initdb { get; set; }
 }
 
-public sealed class CnpgInitdb
+internal sealed class CnpgInitdb
 {
     [JsonPropertyName("database")] public string? Database { get; set; }
     [JsonPropertyName("owner")] public string? Owner { get; set; }
     [JsonPropertyName("secret")] public TraefikReference? Secret { get; set; }
 }
 
-public sealed class CnpgStorage
+internal sealed class CnpgStorage
 {
     [JsonPropertyName("size")] public string? Size { get; set; }
     [JsonPropertyName("storageClass")] public string? StorageClass { get; set; }
 }
 
-public sealed class CnpgAffinity
+internal sealed class CnpgAffinity
 {
     [JsonPropertyName("enablePodAntiAffinity")] public bool? EnablePodAntiAffinity { get; set; }
     [JsonPropertyName("topologyKey")] public string? TopologyKey { get; set; }
@@ -313,12 +313,12 @@ public sealed class CnpgAffinity
     [JsonPropertyName("tolerations")] public List<V1Toleration>? Tolerations { get; set; }
 }
 
-public sealed class CnpgPostgresql
+internal sealed class CnpgPostgresql
 {
     [JsonPropertyName("parameters")] public Dictionary<string, string>? Parameters { get; set; }
 }
 
-public sealed class CnpgMonitoring
+internal sealed class CnpgMonitoring
 {
     [JsonPropertyName("enablePodMonitor")] public bool? EnablePodMonitor { get; set; }
 }
@@ -328,9 +328,9 @@ public sealed class CnpgMonitoring
 // CRDs (example/prometheus-operator-crd/*.yaml at that tag). Enumerations and duration patterns
 // from the same CRDs are checked in Voting.Tests/Monitoring/MonitorObjectTests.cs.
 
-public sealed class PodMonitor : CustomResource<PodMonitorSpec>;
+internal sealed class PodMonitor : CustomResource<PodMonitorSpec>;
 
-public sealed class PodMonitorSpec
+internal sealed class PodMonitorSpec
 {
     [JsonPropertyName("selector")] public V1LabelSelector Selector { get; set; } = new();
     [JsonPropertyName("namespaceSelector")] public MonitorNamespaceSelector? NamespaceSelector { get; set; }
@@ -343,7 +343,7 @@ public sealed class PodMonitorSpec
     [JsonPropertyName("attachMetadata")] public MonitorAttachMetadata? AttachMetadata { get; set; }
 }
 
-public sealed class PodMetricsEndpoint
+internal sealed class PodMetricsEndpoint
 {
     [JsonPropertyName("port")] public string? Port { get; set; }
     [JsonPropertyName("portNumber")] public int? PortNumber { get; set; }
@@ -359,9 +359,9 @@ public sealed class PodMetricsEndpoint
     [JsonPropertyName("metricRelabelings")] public List<MonitorRelabelConfig>? MetricRelabelings { get; set; }
 }
 
-public sealed class ServiceMonitor : CustomResource<ServiceMonitorSpec>;
+internal sealed class ServiceMonitor : CustomResource<ServiceMonitorSpec>;
 
-public sealed class ServiceMonitorSpec
+internal sealed class ServiceMonitorSpec
 {
     [JsonPropertyName("selector")] public V1LabelSelector Selector { get; set; } = new();
     [JsonPropertyName("namespaceSelector")] public MonitorNamespaceSelector? NamespaceSelector { get; set; }
@@ -376,7 +376,7 @@ public sealed class ServiceMonitorSpec
     [JsonPropertyName("attachMetadata")] public MonitorAttachMetadata? AttachMetadata { get; set; }
 }
 
-public sealed class ServiceMonitorEndpoint
+internal sealed class ServiceMonitorEndpoint
 {
     [JsonPropertyName("port")] public string? Port { get; set; }
     [JsonPropertyName("targetPort")] public IntOrString? TargetPort { get; set; }
@@ -392,18 +392,18 @@ public sealed class ServiceMonitorEndpoint
     [JsonPropertyName("metricRelabelings")] public List<MonitorRelabelConfig>? MetricRelabelings { get; set; }
 }
 
-public sealed class MonitorNamespaceSelector
+internal sealed class MonitorNamespaceSelector
 {
     [JsonPropertyName("any")] public bool? Any { get; set; }
     [JsonPropertyName("matchNames")] public List<string>? MatchNames { get; set; }
 }
 
-public sealed class MonitorAttachMetadata
+internal sealed class MonitorAttachMetadata
 {
     [JsonPropertyName("node")] public bool? Node { get; set; }
 }
 
-public sealed class MonitorRelabelConfig
+internal sealed class MonitorRelabelConfig
 {
     [JsonPropertyName("sourceLabels")] public List<string>? SourceLabels { get; set; }
     [JsonPropertyName("separator")] public string? Separator { get; set; }
@@ -414,14 +414,14 @@ public sealed class MonitorRelabelConfig
     [JsonPropertyName("action")] public string? Action { get; set; }
 }
 
-public sealed class PrometheusRule : CustomResource<PrometheusRuleSpec>;
+internal sealed class PrometheusRule : CustomResource<PrometheusRuleSpec>;
 
-public sealed class PrometheusRuleSpec
+internal sealed class PrometheusRuleSpec
 {
     [JsonPropertyName("groups")] public List<PrometheusRuleGroup>? Groups { get; set; }
 }
 
-public sealed class PrometheusRuleGroup
+internal sealed class PrometheusRuleGroup
 {
     [JsonPropertyName("name")] public string Name { get; set; } = "";
     [JsonPropertyName("interval")] public string? Interval { get; set; }
@@ -432,7 +432,7 @@ public sealed class PrometheusRuleGroup
     [JsonPropertyName("rules")] public List<PrometheusRuleEntry>? Rules { get; set; }
 }
 
-public sealed class PrometheusRuleEntry
+internal sealed class PrometheusRuleEntry
 {
     [JsonPropertyName("record")] public string? Record { get; set; }
     [JsonPropertyName("alert")] public string? Alert { get; set; }
@@ -446,9 +446,9 @@ public sealed class PrometheusRuleEntry
 // KEDA v2.20.2 (keda.sh/v1alpha1): ScaledObject and TriggerAuthentication as
 // deploy/components/keda-worker uses them, read from config/crd/bases/keda.sh_*.yaml at that tag.
 
-public sealed class ScaledObject : CustomResource<ScaledObjectSpec>;
+internal sealed class ScaledObject : CustomResource<ScaledObjectSpec>;
 
-public sealed class ScaledObjectSpec
+internal sealed class ScaledObjectSpec
 {
     [JsonPropertyName("scaleTargetRef")] public KedaScaleTarget ScaleTargetRef { get; set; } = new();
     [JsonPropertyName("pollingInterval")] public int? PollingInterval { get; set; }
@@ -462,7 +462,7 @@ public sealed class ScaledObjectSpec
     [JsonPropertyName("triggers")] public List<KedaTrigger> Triggers { get; set; } = [];
 }
 
-public sealed class KedaScaleTarget
+internal sealed class KedaScaleTarget
 {
     [JsonPropertyName("apiVersion")] public string? ApiVersion { get; set; }
     [JsonPropertyName("kind")] public string? Kind { get; set; }
@@ -470,26 +470,26 @@ public sealed class KedaScaleTarget
     [JsonPropertyName("envSourceContainerName")] public string? EnvSourceContainerName { get; set; }
 }
 
-public sealed class KedaFallback
+internal sealed class KedaFallback
 {
     [JsonPropertyName("failureThreshold")] public int FailureThreshold { get; set; }
     [JsonPropertyName("replicas")] public int Replicas { get; set; }
     [JsonPropertyName("behavior")] public string? Behavior { get; set; }
 }
 
-public sealed class KedaAdvanced
+internal sealed class KedaAdvanced
 {
     [JsonPropertyName("restoreToOriginalReplicaCount")] public bool? RestoreToOriginalReplicaCount { get; set; }
     [JsonPropertyName("horizontalPodAutoscalerConfig")] public KedaHpaConfig? HorizontalPodAutoscalerConfig { get; set; }
 }
 
-public sealed class KedaHpaConfig
+internal sealed class KedaHpaConfig
 {
     [JsonPropertyName("name")] public string? Name { get; set; }
     [JsonPropertyName("behavior")] public V2HorizontalPodAutoscalerBehavior? Behavior { get; set; }
 }
 
-public sealed class KedaTrigger
+internal sealed class KedaTrigger
 {
     [JsonPropertyName("type")] public string Type { get; set; } = "";
     [JsonPropertyName("name")] public string? Name { get; set; }
@@ -499,28 +499,28 @@ public sealed class KedaTrigger
     [JsonPropertyName("useCachedMetrics")] public bool? UseCachedMetrics { get; set; }
 }
 
-public sealed class KedaAuthenticationRef
+internal sealed class KedaAuthenticationRef
 {
     [JsonPropertyName("name")] public string Name { get; set; } = "";
     [JsonPropertyName("kind")] public string? Kind { get; set; }
 }
 
-public sealed class TriggerAuthentication : CustomResource<TriggerAuthenticationSpec>;
+internal sealed class TriggerAuthentication : CustomResource<TriggerAuthenticationSpec>;
 
-public sealed class TriggerAuthenticationSpec
+internal sealed class TriggerAuthenticationSpec
 {
     [JsonPropertyName("secretTargetRef")] public List<KedaSecretTargetRef>? SecretTargetRef { get; set; }
     [JsonPropertyName("env")] public List<KedaEnvRef>? Env { get; set; }
 }
 
-public sealed class KedaSecretTargetRef
+internal sealed class KedaSecretTargetRef
 {
     [JsonPropertyName("parameter")] public string Parameter { get; set; } = "";
     [JsonPropertyName("name")] public string Name { get; set; } = "";
     [JsonPropertyName("key")] public string Key { get; set; } = "";
 }
 
-public sealed class KedaEnvRef
+internal sealed class KedaEnvRef
 {
     [JsonPropertyName("parameter")] public string Parameter { get; set; } = "";
     [JsonPropertyName("name")] public string Name { get; set; } = "";

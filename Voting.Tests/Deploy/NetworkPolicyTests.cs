@@ -2,7 +2,7 @@ using k8s.Models;
 
 namespace Voting.Tests.Deploy;
 
-/// <summary>Check 3, NetworkPolicies: evaluates the rendered policies for every pair of pods and
+/// <summary>NetworkPolicies: evaluates the rendered policies for every pair of pods and
 /// port and compares the allowed flows with exactly the ones the design needs.</summary>
 public sealed class NetworkPolicyTests
 {

@@ -13,10 +13,10 @@ namespace Voting.Tests.Deploy;
 internal abstract record ValuesSchema
 {
     /// <summary>A mapping. Keys not in <paramref name="Properties"/> are checked against <paramref name="Extra"/>, or refused when it is null.</summary>
-    public sealed record Map(IReadOnlyDictionary<string, ValuesSchema> Properties, ValuesSchema? Extra) : ValuesSchema;
+    internal sealed record Map(IReadOnlyDictionary<string, ValuesSchema> Properties, ValuesSchema? Extra) : ValuesSchema;
 
     /// <summary>A scalar, a list or a free-form value, of one of these JSON types.</summary>
-    public sealed record Value(IReadOnlyList<string> Types, IReadOnlyList<string>? Enum = null) : ValuesSchema;
+    internal sealed record Value(IReadOnlyList<string> Types, IReadOnlyList<string>? Enum = null) : ValuesSchema;
 
     public static Map Closed(params (string Key, ValuesSchema Schema)[] properties) =>
         new(properties.ToDictionary(p => p.Key, p => p.Schema, StringComparer.Ordinal), null);

@@ -6,16 +6,16 @@ namespace Voting.Tests.Host;
 public class CommandLineTests
 {
     [Theory]
-    [InlineData("poll", Role.Poll)]
-    [InlineData("worker", Role.Worker)]
-    [InlineData("result", Role.Result)]
-    [InlineData("all", Role.All)]
-    [InlineData("poll,worker", Role.Poll | Role.Worker)]
-    [InlineData("Result, poll", Role.Poll | Role.Result)]
-    public void Roles_parse_alone_and_as_comma_lists(string text, Role expected)
+    [InlineData("poll", "Poll")]
+    [InlineData("worker", "Worker")]
+    [InlineData("result", "Result")]
+    [InlineData("all", "Poll, Worker, Result")]
+    [InlineData("poll,worker", "Poll, Worker")]
+    [InlineData("Result, poll", "Poll, Result")]
+    public void Roles_parse_alone_and_as_comma_lists(string text, string expected)
     {
         Assert.True(RoleSet.TryParse(text, out var roles, out var error), error);
-        Assert.Equal(expected, roles.Members);
+        Assert.Equal(Enum.Parse<Role>(expected), roles.Members);
     }
 
     [Theory]

@@ -7,7 +7,7 @@ using Voting.Storage;
 namespace Voting.Tests.Infrastructure;
 
 /// <summary>Small helpers for talking to the HTTP API the way a client would.</summary>
-public static class Api
+internal static class Api
 {
     public static async Task<PollDefinition> CreatePollAsync(HttpClient client, string question, params string[] options)
     {

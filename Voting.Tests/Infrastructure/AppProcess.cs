@@ -6,7 +6,7 @@ using System.Text;
 namespace Voting.Tests.Infrastructure;
 
 /// <summary>The published executable started as its own process, as a pod would run it.</summary>
-public sealed class AppProcess : IAsyncDisposable
+internal sealed class AppProcess : IAsyncDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
 

@@ -1,7 +1,7 @@
 namespace Voting.Tests.Infrastructure;
 
 /// <summary>Waits for a condition by polling it until a deadline: never a bare sleep.</summary>
-public static class Eventually
+internal static class Eventually
 {
     public static async Task<T> WaitAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, string what)
     {

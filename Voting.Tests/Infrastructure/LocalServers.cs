@@ -6,7 +6,7 @@ namespace Voting.Tests.Infrastructure;
 /// A Redis or PostgreSQL server of a test's own, started through the same scripts/services.sh as
 /// run.sh and test.sh, so the test can stop, restart or starve it without touching anyone else.
 /// </summary>
-public abstract class LocalServer : IAsyncDisposable
+internal abstract class LocalServer : IAsyncDisposable
 {
     protected LocalServer(string kind)
     {
@@ -42,7 +42,7 @@ public abstract class LocalServer : IAsyncDisposable
     public abstract ValueTask DisposeAsync();
 }
 
-public sealed class LocalRedis : LocalServer
+internal sealed class LocalRedis : LocalServer
 {
     private readonly string _arguments;
 
@@ -74,7 +74,7 @@ public sealed class LocalRedis : LocalServer
     }
 }
 
-public sealed class LocalPostgres : LocalServer
+internal sealed class LocalPostgres : LocalServer
 {
     private LocalPostgres() : base("pg")
     {

@@ -10,7 +10,7 @@ namespace Voting.Tests.Infrastructure;
 /// A role (or several) hosted in the test process on a real Kestrel port, built through the same
 /// <see cref="Roles.Build"/> the executable uses.
 /// </summary>
-public sealed class RoleApp : IAsyncDisposable
+internal sealed class RoleApp : IAsyncDisposable
 {
     private RoleApp(WebApplication app, Uri address)
     {
@@ -64,7 +64,7 @@ public sealed class RoleApp : IAsyncDisposable
 }
 
 /// <summary>The settings one test's roles share: its own database and stream keys.</summary>
-public sealed record Settings(string Postgres, string Redis, string StreamKey)
+internal sealed record Settings(string Postgres, string Redis, string StreamKey)
 {
     public static async Task<Settings> CreateAsync() =>
         new(await TestEnvironment.CreateDatabaseAsync(), TestEnvironment.Redis, TestEnvironment.UniqueKey("votes"));

@@ -7,7 +7,7 @@ namespace Voting.Tests.Infrastructure;
 /// A loopback TCP proxy a test owns, to cut one process off from a server while others still
 /// reach it: <see cref="Cut"/> drops every connection and refuses new ones until <see cref="Restore"/>.
 /// </summary>
-public sealed class TcpProxy : IAsyncDisposable
+internal sealed class TcpProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly IPEndPoint _target;

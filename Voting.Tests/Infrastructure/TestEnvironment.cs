@@ -7,7 +7,7 @@ namespace Voting.Tests.Infrastructure;
 /// The real Redis and PostgreSQL that ./test.sh starts on loopback. Each test class takes a database
 /// and Redis keys of its own, so classes never see each other's data.
 /// </summary>
-public static class TestEnvironment
+internal static class TestEnvironment
 {
     /// <summary>host:port,user=…,password=… : Redis runs with an ACL user for the app (scripts/services.sh).</summary>
     public static string Redis => Require("VOTING_TEST_REDIS");

@@ -9,7 +9,7 @@ namespace Voting.Tests.Infrastructure;
 /// A burst of votes from many voters, some changing their minds. Each voter's votes go in order;
 /// voters run in parallel. Every answer is recorded, so a test can compute what must be counted.
 /// </summary>
-public sealed class VoteLoad
+internal sealed class VoteLoad
 {
     private readonly ConcurrentQueue<(string Voter, string Option, HttpStatusCode Status, TimeSpan Took)> _answers = new();
     private int _completed;

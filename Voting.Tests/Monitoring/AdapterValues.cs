@@ -9,27 +9,27 @@ namespace Voting.Tests.Monitoring;
 // rules.*), and each rule in the adapter's own format, written from kubernetes-sigs/prometheus-adapter
 // v0.12.0 pkg/config/config.go and docs/config.md. YamlDotNet throws on a field the model lacks.
 
-public sealed class AdapterChartValues
+internal sealed class AdapterChartValues
 {
     [YamlMember(Alias = "prometheus")] public AdapterPrometheus Prometheus { get; set; } = new();
     [YamlMember(Alias = "rules")] public AdapterChartRules Rules { get; set; } = new();
 }
 
-public sealed class AdapterPrometheus
+internal sealed class AdapterPrometheus
 {
     [YamlMember(Alias = "url")] public string Url { get; set; } = "";
     [YamlMember(Alias = "port")] public int Port { get; set; }
     [YamlMember(Alias = "path")] public string? Path { get; set; }
 }
 
-public sealed class AdapterChartRules
+internal sealed class AdapterChartRules
 {
     [YamlMember(Alias = "default")] public bool Default { get; set; } = true;
     [YamlMember(Alias = "custom")] public List<AdapterRule> Custom { get; set; } = [];
     [YamlMember(Alias = "external")] public List<AdapterRule>? External { get; set; }
 }
 
-public sealed class AdapterRule
+internal sealed class AdapterRule
 {
     [YamlMember(Alias = "seriesQuery")] public string SeriesQuery { get; set; } = "";
     [YamlMember(Alias = "seriesFilters")] public List<AdapterRegexFilter>? SeriesFilters { get; set; }
@@ -63,7 +63,7 @@ public sealed class AdapterRule
     }
 }
 
-public sealed class AdapterRegexFilter
+internal sealed class AdapterRegexFilter
 {
     [YamlMember(Alias = "is")] public string? Is { get; set; }
     [YamlMember(Alias = "isNot")] public string? IsNot { get; set; }
@@ -72,20 +72,20 @@ public sealed class AdapterRegexFilter
         (Is is null || Regex.IsMatch(name, Is, RegexOptions.CultureInvariant)) && (IsNot is null || !Regex.IsMatch(name, IsNot, RegexOptions.CultureInvariant));
 }
 
-public sealed class AdapterResourceMapping
+internal sealed class AdapterResourceMapping
 {
     [YamlMember(Alias = "template")] public string? Template { get; set; }
     [YamlMember(Alias = "overrides")] public Dictionary<string, AdapterGroupResource> Overrides { get; set; } = [];
     [YamlMember(Alias = "namespaced")] public bool? Namespaced { get; set; }
 }
 
-public sealed class AdapterGroupResource
+internal sealed class AdapterGroupResource
 {
     [YamlMember(Alias = "group")] public string? Group { get; set; }
     [YamlMember(Alias = "resource")] public string Resource { get; set; } = "";
 }
 
-public sealed class AdapterNameMapping
+internal sealed class AdapterNameMapping
 {
     [YamlMember(Alias = "matches")] public string? Matches { get; set; }
     [YamlMember(Alias = "as")] public string? As { get; set; }

@@ -5,7 +5,7 @@ using YamlDotNet.Serialization;
 namespace Voting.Tests.Monitoring;
 
 /// <summary>Prometheus's kubernetes_sd_config (discovery/kubernetes/kubernetes.go, SDConfig), the fields a config may use without an API server URL.</summary>
-public sealed class KubernetesSdConfig
+internal sealed class KubernetesSdConfig
 {
     [YamlMember(Alias = "role")] public string Role { get; set; } = "";
     [YamlMember(Alias = "namespaces")] public KubernetesSdNamespaces? Namespaces { get; set; }
@@ -13,33 +13,33 @@ public sealed class KubernetesSdConfig
     [YamlMember(Alias = "attach_metadata")] public KubernetesSdAttachMetadata? AttachMetadata { get; set; }
 }
 
-public sealed class KubernetesSdNamespaces
+internal sealed class KubernetesSdNamespaces
 {
     [YamlMember(Alias = "names")] public List<string>? Names { get; set; }
     [YamlMember(Alias = "own_namespace")] public bool? OwnNamespace { get; set; }
 }
 
-public sealed class KubernetesSdSelector
+internal sealed class KubernetesSdSelector
 {
     [YamlMember(Alias = "role")] public string Role { get; set; } = "";
     [YamlMember(Alias = "label")] public string? Label { get; set; }
     [YamlMember(Alias = "field")] public string? Field { get; set; }
 }
 
-public sealed class KubernetesSdAttachMetadata
+internal sealed class KubernetesSdAttachMetadata
 {
     [YamlMember(Alias = "node")] public bool? Node { get; set; }
 }
 
 /// <summary>A rule group of a Prometheus rules file (rulefmt), to compare with a PrometheusRule's.</summary>
-public sealed class PrometheusRuleGroupYaml
+internal sealed class PrometheusRuleGroupYaml
 {
     [YamlMember(Alias = "name")] public string Name { get; set; } = "";
     [YamlMember(Alias = "interval")] public string? Interval { get; set; }
     [YamlMember(Alias = "rules")] public List<PrometheusRuleYaml> Rules { get; set; } = [];
 }
 
-public sealed class PrometheusRuleYaml
+internal sealed class PrometheusRuleYaml
 {
     [YamlMember(Alias = "record")] public string? Record { get; set; }
     [YamlMember(Alias = "alert")] public string? Alert { get; set; }

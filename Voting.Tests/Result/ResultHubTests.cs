@@ -28,7 +28,7 @@ public sealed class ResultHubTests : IAsyncLifetime
         return poll.Id;
     }
 
-    public static async Task<(HubConnection Hub, ConcurrentQueue<PollResults> Received)> SubscribeAsync(Uri address, string pollId)
+    internal static async Task<(HubConnection Hub, ConcurrentQueue<PollResults> Received)> SubscribeAsync(Uri address, string pollId)
     {
         var received = new ConcurrentQueue<PollResults>();
         var hub = new HubConnectionBuilder().WithUrl(new Uri(address, "/hubs/results")).Build();

@@ -7,7 +7,7 @@ namespace Voting.Storage.Migrations;
 /// snake_case because FluentMigrator quotes them and the Dapper SQL does not.
 /// </summary>
 [Migration(1, "Polls, options, votes and tallies")]
-public sealed class M0001InitialSchema : Migration
+internal sealed class M0001InitialSchema : Migration
 {
     public override void Up()
     {

@@ -7,7 +7,7 @@ namespace Voting.Storage.Migrations;
 /// Polls closed before this migration get their closing time as the point, in the same encoding.
 /// </summary>
 [Migration(2, "Close points for polls")]
-public sealed class M0002ClosePoints : Migration
+internal sealed class M0002ClosePoints : Migration
 {
     public override void Up()
     {
