@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Voting.Web;
 
 namespace Voting.Poll;
 
@@ -15,7 +16,7 @@ namespace Voting.Poll;
 /// carries the session generation kept in Redis, so "Sign out everywhere" (which bumps the
 /// generation) ends every session at once, on every replica, before its cookie expires.
 /// </summary>
-internal sealed class AdminSession(IDataProtectionProvider dataProtection, IOptions<PollSettings> settings, IConnectionMultiplexer redis, TimeProvider time)
+internal sealed class AdminSession(IDataProtectionProvider dataProtection, IOptions<AdminSettings> settings, IConnectionMultiplexer redis, TimeProvider time)
 {
     public const string CookieName = "voting-admin";
     public const string CookiePath = "/admin";

@@ -18,14 +18,13 @@ internal static class PollModule
         // The catalog refresh, and creates and closes now and then.
         services.AddStorage(connections: 4);
         services.AddSettings<PollSettings>();
-        services.AddSingleton<IValidateOptions<PollSettings>, AdminTokenInProduction>();
+        services.RequireAdminTokenInProduction();
         services.AddWebSettings();
         services.AddSingleton(MetricsOwner.Poll);
         services.AddSingleton<PollCatalog>();
         services.AddSingleton<VoteService>();
         services.AddSingleton<PollCreation>();
         services.AddSingleton<PollClosing>();
-        services.AddSingleton<AdminToken>();
         services.AddSingleton<AdminSession>();
         services.AddHostedService<PollCatalogRefresher>();
         services.AddVoteRateLimits();

@@ -45,7 +45,7 @@ internal sealed class VoteRateLimitedAttribute : Attribute;
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
 internal sealed class SignInRateLimitedAttribute : Attribute
 {
-    public const int PerAddressPerMinute = 10;
+    public const int PerAddressPerMinute = AdminGuesses.PerAddressPerMinute;
 }
 
 internal static class RateLimits
@@ -57,7 +57,6 @@ internal static class RateLimits
     public static IServiceCollection AddVoteRateLimits(this IServiceCollection services)
     {
         services.AddSettings<RateLimitSettings>();
-        services.AddSingleton<AdminGuesses>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitSettings>, TimeProvider>((options, settings, time) =>
         {

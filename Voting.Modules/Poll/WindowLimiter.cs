@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
+using Voting.Web;
 
 namespace Voting.Poll;
 

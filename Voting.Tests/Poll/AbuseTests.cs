@@ -204,11 +204,11 @@ public sealed class AbuseTests
     [Fact]
     public void The_admin_token_comparison_depends_on_the_token_not_the_guess_length()
     {
-        var token = new Voting.Poll.AdminToken(Microsoft.Extensions.Options.Options.Create(new Voting.Poll.PollSettings { AdminToken = TestEnvironment.AdminToken }));
+        var token = new Voting.Web.AdminToken(Microsoft.Extensions.Options.Options.Create(new Voting.Web.AdminSettings { AdminToken = TestEnvironment.AdminToken }));
         Assert.True(token.Matches(TestEnvironment.AdminToken));
         Assert.False(token.Matches(TestEnvironment.AdminToken + "x"));
         Assert.False(token.Matches(TestEnvironment.AdminToken[..^1]));
         Assert.False(token.Matches(""));
-        Assert.False(new Voting.Poll.AdminToken(Microsoft.Extensions.Options.Options.Create(new Voting.Poll.PollSettings())).Matches(""));
+        Assert.False(new Voting.Web.AdminToken(Microsoft.Extensions.Options.Options.Create(new Voting.Web.AdminSettings())).Matches(""));
     }
 }

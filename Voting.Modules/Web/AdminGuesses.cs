@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
-using Voting.Web;
 
-namespace Voting.Poll;
+namespace Voting.Web;
 
 /// <summary>
 /// Wrong admin bearer tokens, counted per client address (IPv6 by /64): after
@@ -11,7 +10,7 @@ namespace Voting.Poll;
 /// </summary>
 internal sealed class AdminGuesses(TimeProvider time)
 {
-    public const int PerAddressPerMinute = SignInRateLimitedAttribute.PerAddressPerMinute;
+    public const int PerAddressPerMinute = 10;
 
     private readonly WindowCounter _failures = new(TimeSpan.FromMinutes(1), 1 << 12, time);
 

@@ -1,4 +1,4 @@
-namespace Voting.Poll;
+namespace Voting.Web;
 
 /// <summary>
 /// Counts events per key over a sliding window in a fixed amount of memory, however many keys

@@ -3,15 +3,14 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Voting.Web;
 
-namespace Voting.Poll;
+namespace Voting.Web;
 
 /// <summary>
 /// Checks <c>Authorization: Bearer &lt;Voting__AdminToken&gt;</c>. The comparison takes the same time
 /// whatever the guess, since both sides are hashed to a fixed length first.
 /// </summary>
-internal sealed class AdminToken(IOptions<PollSettings> settings)
+internal sealed class AdminToken(IOptions<AdminSettings> settings)
 {
     public const int MinimumLength = 16;
 
