@@ -24,7 +24,8 @@ internal static class PollsCommand
         create.SetAction(async (parse, cancellationToken) =>
         {
             await using var data = StorageModule.CreateDataSource(CommandSettings.Postgres(parse));
-            var created = await PollModule.CreateFromCommandLineAsync(new PollStore(data), parse.GetValue(id), parse.GetValue(question)!, parse.GetValue(options)!, cancellationToken);
+            var created = await PollModule.CreateFromCommandLineAsync(new PollStore(data), stream: null,
+                new Web.CreatePollRequest(parse.GetValue(id), parse.GetValue(question)!, parse.GetValue(options)!), cancellationToken);
             switch (created)
             {
                 case { Outcome: CreateOutcome.Created, Poll: { } poll }:

@@ -71,7 +71,7 @@ internal static class AdminEndpoints
 
     private static async Task<IResult> Create([AsParameters] CreatePollForm form, [AsParameters] AdminRequest request, PollCreation creation)
     {
-        var created = await creation.CreateAsync(null, form.Question, SplitLines(form.Options), request.Http.RequestAborted);
+        var created = await creation.CreateAsync(new CreatePollRequest(null, form.Question, SplitLines(form.Options)), request.Http.RequestAborted);
         if (created.Poll is { } poll)
         {
             return SeeOther(request.Http, $"/admin/polls/{Uri.EscapeDataString(poll.Id)}");

@@ -35,6 +35,20 @@ internal static class AdminSessionFilter
     public static RouteHandlerBuilder WhenSignedOut(this RouteHandlerBuilder builder, SignedOut answer) =>
         builder.WithMetadata(new AdminAccess(answer));
 
+    /// <summary>
+    /// For API routes the admin page links to (a download): the admin Bearer token, or without an
+    /// Authorization header, a signed-in admin session. A GET that only reads needs no antiforgery token.
+    /// </summary>
+    public static async ValueTask<object?> RequireBearerOrSession(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (http.Request.Headers.Authorization.Count == 0 && await http.RequestServices.GetRequiredService<AdminSession>().IsSignedInAsync(http))
+        {
+            return await next(context);
+        }
+        return await AdminToken.RequireBearer(context, next);
+    }
+
     public static async ValueTask<object?> RequireSession(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Voting.Storage;
+using Voting.Web;
 
 namespace Voting.Poll;
 
@@ -12,6 +13,29 @@ internal static class NewPoll
     public const int MaxQuestionLength = 300;
     public const int MaxLabelLength = 100;
     private const string IdAlphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+
+    /// <summary>Everything wrong with a request for a new poll, by field (empty when it is valid).</summary>
+    public static Dictionary<string, string[]> Validate(CreatePollRequest request)
+    {
+        var errors = Validate(request.Id, request.Question, request.Options);
+        if (request.ResultsVisibility is not null && !Visibility.TryParse(request.ResultsVisibility, out _))
+        {
+            errors["resultsVisibility"] = ["resultsVisibility is \"always\", \"revealed\" or \"closed\"."];
+        }
+        if (request.DurationSeconds is < PollTimer.MinSeconds or > PollTimer.MaxSeconds)
+        {
+            errors["durationSeconds"] = [$"durationSeconds is a whole number of seconds from {PollTimer.MinSeconds} to {PollTimer.MaxSeconds}."];
+        }
+        return errors;
+    }
+
+    /// <summary>Builds the poll; call <see cref="Validate(CreatePollRequest)"/> first.</summary>
+    public static PollDefinition Create(CreatePollRequest request, DateTimeOffset now) =>
+        Create(request.Id, request.Question!, request.Options!, now) with
+        {
+            ResultsVisibility = Visibility.TryParse(request.ResultsVisibility, out var mode) ? mode : ResultsVisibility.Always,
+            ClosesAt = request.DurationSeconds is { } seconds ? PollTimer.ClosingTime(now, seconds) : null,
+        };
 
     public static Dictionary<string, string[]> Validate(string? id, string? question, IReadOnlyList<string?>? labels)
     {

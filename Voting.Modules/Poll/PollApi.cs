@@ -25,6 +25,12 @@ internal static class PollApi
         var admin = api.MapGroup("/").AddEndpointFilter(AdminToken.RequireBearer);
         admin.MapPost("/", Create);
         admin.MapPost("/{pollId}/close", Close);
+        admin.MapPost("/{pollId}/reveal", (string pollId, PollReveal reveal, HttpContext http) => SetRevealedAsync(pollId, true, reveal, http));
+        admin.MapPost("/{pollId}/hide", (string pollId, PollReveal reveal, HttpContext http) => SetRevealedAsync(pollId, false, reveal, http));
+        admin.MapPost("/{pollId}/timer", SetTimer);
+
+        // The organiser's download: with the Bearer token, or from the admin page's signed-in session.
+        api.MapGet("/{pollId}/results.csv", ExportCsv).AddEndpointFilter(AdminSessionFilter.RequireBearerOrSession);
     }
 
     public const int DefaultPageSize = 50;
@@ -35,7 +41,7 @@ internal static class PollApi
     /// last id of the page before). The answer stays an array; a <c>Link: rel="next"</c> header
     /// points to the next page while there is one.
     /// </summary>
-    private static Results<Ok<IReadOnlyList<PollDefinition>>, ProblemHttpResult> List(string? after, string? limit, PollCatalog catalog, HttpContext http)
+    private static Results<Ok<IReadOnlyList<PollView>>, ProblemHttpResult> List(string? after, string? limit, PollCatalog catalog, TimeProvider time, HttpContext http)
     {
         var size = DefaultPageSize;
         if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
@@ -50,11 +56,12 @@ internal static class PollApi
         {
             http.Response.Headers.Link = $"</api/polls?limit={size}&after={Uri.EscapeDataString(next)}>; rel=\"next\"";
         }
-        return TypedResults.Ok(page.Polls);
+        var now = time.GetUtcNow();
+        return TypedResults.Ok<IReadOnlyList<PollView>>(page.Polls.Select(p => PollView.Of(p, now)).ToArray());
     }
 
-    private static Results<Ok<PollDefinition>, ProblemHttpResult> GetPoll(string pollId, PollCatalog catalog) =>
-        catalog.Find(pollId) is { } poll ? TypedResults.Ok(poll) : UnknownPoll(pollId);
+    private static Results<Ok<PollView>, ProblemHttpResult> GetPoll(string pollId, PollCatalog catalog, TimeProvider time) =>
+        catalog.Find(pollId) is { } poll ? TypedResults.Ok(PollView.Of(poll, time.GetUtcNow())) : UnknownPoll(pollId);
 
     private static async Task<Results<Accepted, ProblemHttpResult>> Vote(string pollId, HttpContext http, VoteService votes)
     {
@@ -88,28 +95,65 @@ internal static class PollApi
         };
     }
 
-    private static async Task<Results<Created<PollDefinition>, ValidationProblem, ProblemHttpResult>> Create(HttpContext http, PollCreation creation)
+    private static async Task<Results<Created<PollView>, ValidationProblem, ProblemHttpResult>> Create(HttpContext http, PollCreation creation, TimeProvider time)
     {
         var (request, problem) = await JsonBody.ReadAsync<CreatePollRequest>(http.Request, MaxPollBodyBytes);
         if (problem is not null)
         {
             return problem;
         }
-        return await creation.CreateAsync(request!.Id, request.Question, request.Options, http.RequestAborted) switch
+        return await creation.CreateAsync(request!, http.RequestAborted) switch
         {
-            { Outcome: CreateOutcome.Created, Poll: { } poll } => TypedResults.Created($"/api/polls/{poll.Id}", poll),
+            { Outcome: CreateOutcome.Created, Poll: { } poll } => TypedResults.Created($"/api/polls/{poll.Id}", PollView.Of(poll, time.GetUtcNow())),
             { Outcome: CreateOutcome.Invalid, Errors: var errors } => TypedResults.ValidationProblem(errors),
-            _ => Problems.Of(StatusCodes.Status409Conflict, $"A poll with the id '{request.Id}' exists already."),
+            _ => Problems.Of(StatusCodes.Status409Conflict, $"A poll with the id '{request!.Id}' exists already."),
         };
     }
 
-    private static async Task<Results<Ok<PollDefinition>, ProblemHttpResult>> Close(string pollId, PollClosing closing, HttpContext http) =>
+    private static async Task<Results<Ok<PollView>, ProblemHttpResult>> Close(string pollId, PollClosing closing, TimeProvider time, HttpContext http) =>
         await closing.CloseAsync(pollId, http.RequestAborted) switch
         {
-            (CloseOutcome.Closed, { } poll) => TypedResults.Ok(poll),
+            (CloseOutcome.Closed, { } poll) => TypedResults.Ok(PollView.Of(poll, time.GetUtcNow())),
             (CloseOutcome.NotConfirmed, _) => Problems.Unavailable(http, "The close was not confirmed; retrying is safe."),
             _ => UnknownPoll(pollId),
         };
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> SetRevealedAsync(string pollId, bool revealed, PollReveal reveal, HttpContext http) =>
+        await reveal.SetAsync(pollId, revealed, http.RequestAborted) is null ? UnknownPoll(pollId) : TypedResults.NoContent();
+
+    /// <summary><c>{"seconds": N}</c>: the poll closes N seconds from now (10 to 86,400), or 0 cancels its timer.</summary>
+    private static async Task<Results<Ok<TimerResponse>, ProblemHttpResult>> SetTimer(string pollId, PollTimer timer, HttpContext http)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<TimerRequest>(http.Request, MaxVoteBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (request!.Seconds is not ({ } seconds and (0 or >= PollTimer.MinSeconds and <= PollTimer.MaxSeconds)))
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, $"Say when the poll closes: {{\"seconds\": N}}, N from {PollTimer.MinSeconds} to {PollTimer.MaxSeconds}, or 0 to cancel the timer.");
+        }
+        return await timer.SetAsync(pollId, seconds, http.RequestAborted) switch
+        {
+            (TimerOutcome.Set, { } poll) => TypedResults.Ok(new TimerResponse(poll.Id, poll.ClosesAt)),
+            (TimerOutcome.Closed, _) => Problems.Of(StatusCodes.Status409Conflict, "This poll is closed: its timer can no longer change."),
+            (TimerOutcome.NotConfirmed, _) => Problems.Unavailable(http, "The timer was not confirmed; retrying is safe."),
+            _ => UnknownPoll(pollId),
+        };
+    }
+
+    /// <summary>The results as a spreadsheet reads them (<see cref="ResultsCsv"/>), during the vote or after, hidden or not.</summary>
+    private static async Task<IResult> ExportCsv(string pollId, PollCatalog catalog, ResultStore results, HttpContext http)
+    {
+        if (!Ids.IsValid(pollId) || await results.ReadAsync(pollId, http.RequestAborted) is not { } snapshot)
+        {
+            return UnknownPoll(pollId);
+        }
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{ResultsCsv.FileName(snapshot.PollId)}\"";
+        // The byte order mark tells Excel the file is UTF-8; without it, accented labels arrive garbled.
+        return TypedResults.Text("\uFEFF" + ResultsCsv.Write(snapshot), ResultsCsv.ContentType);
+    }
 
     private static ProblemHttpResult UnknownPoll(string pollId) =>
         Problems.Of(StatusCodes.Status404NotFound, "There is no such poll.");

@@ -7,8 +7,10 @@ namespace Voting.Poll;
 /// Poll definitions held in memory, so a vote is checked without a database round trip and voting
 /// goes on while PostgreSQL is down. Readers see an immutable snapshot; writers swap it.
 /// </summary>
-internal sealed class PollCatalog
+internal sealed class PollCatalog(TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private readonly Lock _gate = new();
     private ImmutableDictionary<string, PollDefinition> _polls = ImmutableDictionary.Create<string, PollDefinition>(StringComparer.Ordinal);
     private (PollDefinition[] All, PollDefinition[] Open) _newestFirst = ([], []);
@@ -29,7 +31,7 @@ internal sealed class PollCatalog
     /// </summary>
     public PollPage? Page(string? after, int limit, bool openOnly = false)
     {
-        var list = openOnly ? _newestFirst.Open : _newestFirst.All;
+        var list = openOnly ? StillOpen(_newestFirst.Open) : _newestFirst.All;
         var start = 0;
         if (after is not null)
         {
@@ -44,6 +46,13 @@ internal sealed class PollCatalog
         var count = Math.Clamp(list.Length - start, 0, limit);
         var polls = list.AsSpan(start, count).ToArray();
         return new PollPage(polls, start + count < list.Length ? polls[^1].Id : null);
+    }
+
+    /// <summary>The open list less the polls whose timer has run out since it was built.</summary>
+    private PollDefinition[] StillOpen(PollDefinition[] open)
+    {
+        var now = _time.GetUtcNow();
+        return Array.Exists(open, p => p.ClosesAt <= now) ? Array.FindAll(open, p => !(p.ClosesAt <= now)) : open;
     }
 
     /// <summary>

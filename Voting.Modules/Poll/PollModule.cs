@@ -25,6 +25,8 @@ internal static class PollModule
         services.AddSingleton<VoteService>();
         services.AddSingleton<PollCreation>();
         services.AddSingleton<PollClosing>();
+        services.AddSingleton<PollTimer>();
+        services.AddSingleton<PollReveal>();
         services.AddSingleton<AdminSession>();
         services.AddHostedService<PollCatalogRefresher>();
         services.AddVoteRateLimits();
@@ -46,8 +48,8 @@ internal static class PollModule
     }
 
     /// <summary>Poll management for the command line, without a web host.</summary>
-    public static Task<PollCreated> CreateFromCommandLineAsync(PollStore store, string? id, string question, IReadOnlyList<string?> labels, CancellationToken cancellationToken) =>
-        new PollCreation(store, catalog: null, TimeProvider.System).CreateAsync(id, question, labels, cancellationToken);
+    public static Task<PollCreated> CreateFromCommandLineAsync(PollStore store, VoteStream? stream, CreatePollRequest request, CancellationToken cancellationToken) =>
+        new PollCreation(store, catalog: null, stream, TimeProvider.System).CreateAsync(request, cancellationToken);
 
     /// <summary>Closes a poll from the command line: through Redis first, as the poll role does.</summary>
     public static async Task<(CloseOutcome Outcome, PollDefinition? Poll)> CloseFromCommandLineAsync(string postgres, string redis, QueueSettings settings, string pollId, CancellationToken cancellationToken)

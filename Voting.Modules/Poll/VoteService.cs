@@ -28,19 +28,24 @@ internal sealed class VoteService(PollCatalog catalog, VoteStream stream, TimePr
         var poll = catalog.Find(pollId);
         var outcome = poll is null ? VoteOutcome.UnknownPoll
             : poll.FindOption(optionId) is null ? VoteOutcome.UnknownOption
-            : poll.Closed ? VoteOutcome.Closed
+            : poll.IsClosedAt(time.GetUtcNow()) ? VoteOutcome.Closed
             : VoteOutcome.Accepted;
         if (outcome == VoteOutcome.Accepted)
         {
             try
             {
-                var id = await stream.AddAsync(new VoteMessage(pollId, optionId, voter, time.GetUtcNow())).WaitAsync(_deadline, cancellationToken);
+                var id = await stream.AddAsync(new VoteMessage(pollId, optionId, voter, time.GetUtcNow()), poll!.ClosesAt).WaitAsync(_deadline, cancellationToken);
                 if (id.IsNull)
                 {
                     // Closed through another process (Redis decides, whatever this catalog says yet):
-                    // remember it here so the next votes are refused without asking Redis.
+                    // remember it here so the next votes are refused without asking Redis. Not when
+                    // the poll has a timer: Redis may have gone by it a moment before this clock, and
+                    // the timer closes it here by itself.
                     outcome = VoteOutcome.Closed;
-                    catalog.Put(poll! with { Closed = true });
+                    if (poll.ClosesAt is null)
+                    {
+                        catalog.Put(poll with { Closed = true });
+                    }
                 }
             }
             catch (Exception e) when (e is RedisException or TimeoutException)

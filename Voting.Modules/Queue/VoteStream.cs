@@ -23,12 +23,16 @@ internal sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueSet
           return ams < bms or (ams == bms and aseq < bseq)
         end
         local close = redis.call('HGET', KEYS[2], ARGV[1])
+        if ARGV[2] ~= '' then
+          local timer = ARGV[2] .. '-0'
+          if not close or before(timer, close) then close = timer end
+        end
         if close then
           local t = redis.call('TIME')
           local now = tostring(t[1]) .. string.format('%03d', math.floor(tonumber(t[2]) / 1000)) .. '-0'
           if not before(now, close) then return false end
         end
-        local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+        local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))
         if close and not before(id, close) then
           redis.call('XDEL', KEYS[1], id)
           return false
@@ -50,6 +54,24 @@ internal sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueSet
         return id
         """);
 
+    // A timer is a close point in the future, "ms-0": votes from that millisecond on are refused by
+    // AddVote as if a close marker stood there. Setting or cancelling one is refused once the poll is
+    // closed (a point at or before Redis's clock), and then answers that point.
+    private static readonly RedisScript Timer = new("""
+        local close = redis.call('HGET', KEYS[1], ARGV[1])
+        if close then
+          local t = redis.call('TIME')
+          local ms = tonumber(string.match(close, '^(%d+)-'))
+          if ms <= tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) then return close end
+        end
+        if ARGV[2] == '' then
+          redis.call('HDEL', KEYS[1], ARGV[1])
+        else
+          redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '-0')
+        end
+        return false
+        """);
+
     private readonly QueueSettings _options = options.Value;
     private readonly RedisKey _key = options.Value.StreamKey;
     private readonly RedisKey _closesKey = options.Value.StreamKey + ":closes";
@@ -60,11 +82,15 @@ internal sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueSet
 
     /// <summary>
     /// Adds a vote unless its poll is closed, in one step on Redis: the entry id, or null when the
-    /// poll closed first. Never trims on add: only entries every group acknowledged may go.
+    /// poll closed first. <paramref name="closesAt"/> is the poll's timer as the caller knows it: it
+    /// counts as a close point beside the one recorded here, so a timer holds at every poll process
+    /// by Redis's clock even before (or without) its point reaching Redis. Never trims on add: only
+    /// entries every group acknowledged may go.
     /// </summary>
-    public async Task<RedisValue> AddAsync(VoteMessage vote)
+    public async Task<RedisValue> AddAsync(VoteMessage vote, DateTimeOffset? closesAt = null)
     {
-        var result = await AddVote.EvaluateAsync(Db, [_key, _closesKey], [vote.PollId, .. Flatten(vote.ToEntry())]);
+        var timer = closesAt is { } t ? t.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "";
+        var result = await AddVote.EvaluateAsync(Db, [_key, _closesKey], [vote.PollId, timer, .. Flatten(vote.ToEntry())]);
         return result.IsNull ? RedisValue.Null : (RedisValue)result;
     }
 
@@ -76,6 +102,17 @@ internal sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueSet
     {
         var result = await Close.EvaluateAsync(Db, [_key, _closesKey], [close.PollId, .. Flatten(close.ToEntry())]);
         return StreamId.TryParse((RedisValue)result, out var id) ? id : throw new RedisException($"Redis answered a close with '{result}'.");
+    }
+
+    /// <summary>
+    /// Sets the time a poll closes by itself, or cancels it (<paramref name="closesAt"/> null), unless
+    /// the poll is closed already: then nothing changes and the answer is its close point.
+    /// </summary>
+    public async Task<StreamId?> SetTimerAsync(string pollId, DateTimeOffset? closesAt)
+    {
+        var at = closesAt is { } t ? t.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "";
+        var result = await Timer.EvaluateAsync(Db, [_closesKey], [pollId, at]);
+        return !result.IsNull && StreamId.TryParse((RedisValue)result, out var closed) ? closed : null;
     }
 
     private static RedisValue[] Flatten(NameValueEntry[] entry)

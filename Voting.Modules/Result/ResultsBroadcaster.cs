@@ -29,6 +29,9 @@ internal sealed class ResultsBroadcaster(
     // When each poll was last pushed (a TimeProvider timestamp). Only the last interval's pushes
     // matter (an older one no longer holds a push back), so older entries are dropped as it goes.
     private readonly Dictionary<string, long> _lastPush = new(StringComparer.Ordinal);
+    // Polls with a timer still to run out, and when: a poll that closes by itself changes (closed,
+    // and perhaps visible) with no vote and no notification, so the broadcaster pushes it then.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _deadlines = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
     private readonly TimeSpan _interval = TimeSpan.FromMilliseconds(options.Value.PushIntervalMilliseconds);
 
@@ -39,6 +42,26 @@ internal sealed class ResultsBroadcaster(
             _signal.Release();
         }
     }
+
+    /// <summary>Notes a watched poll's timer from a snapshot read, so the poll is pushed again when it runs out.</summary>
+    public void Track(PollResults snapshot)
+    {
+        if (snapshot.ClosesAt is { } at && at > snapshot.AsOf && !snapshot.Closed)
+        {
+            if (!_deadlines.TryGetValue(snapshot.PollId, out var known) || known != at)
+            {
+                _deadlines[snapshot.PollId] = at;
+                _signal.Release();
+            }
+        }
+        else
+        {
+            _deadlines.TryRemove(snapshot.PollId, out _);
+        }
+    }
+
+    /// <summary>How many timers this process waits for (for tests: only watched polls' are kept).</summary>
+    internal int TrackedDeadlines => _deadlines.Count;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(ListenAsync(stoppingToken), PushAsync(stoppingToken));
@@ -99,7 +122,7 @@ internal sealed class ResultsBroadcaster(
             {
                 break;
             }
-            wait = Timeout.InfiniteTimeSpan;
+            wait = DueDeadlines();
             var now = time.GetTimestamp();
             ForgetOldPushes(now);
             foreach (var pollId in _dirty.Keys)
@@ -126,6 +149,26 @@ internal sealed class ResultsBroadcaster(
         }
     }
 
+    /// <summary>Marks the polls whose timer has run out as changed; returns the wait until the next timer.</summary>
+    private TimeSpan DueDeadlines()
+    {
+        var wait = Timeout.InfiniteTimeSpan;
+        var now = time.GetUtcNow();
+        foreach (var (pollId, at) in _deadlines)
+        {
+            if (at <= now)
+            {
+                _deadlines.TryRemove(KeyValuePair.Create(pollId, at));
+                MarkChanged(pollId);
+            }
+            else if (wait == Timeout.InfiniteTimeSpan || at - now < wait)
+            {
+                wait = at - now;
+            }
+        }
+        return wait;
+    }
+
     private void ForgetOldPushes(long now)
     {
         foreach (var (pollId, last) in _lastPush)
@@ -147,7 +190,8 @@ internal sealed class ResultsBroadcaster(
             var snapshot = await results.ReadAsync(pollId, stoppingToken);
             if (snapshot is not null)
             {
-                await hub.Clients.Group(Subscriptions.Group(pollId)).SendAsync(ResultsHub.ResultsMessage, snapshot, stoppingToken);
+                Track(snapshot);
+                await hub.Clients.Group(Subscriptions.Group(pollId)).SendAsync(ResultsHub.ResultsMessage, ResultsHub.Message(snapshot), stoppingToken);
                 telemetry.ResultPushes.Add(1);
             }
             return true;

@@ -7,9 +7,11 @@ namespace Voting.Result;
 /// <summary>
 /// Clients call <c>Subscribe(pollId)</c>, get the current snapshot at once as a <c>results</c>
 /// message, and then one whenever the poll changes (at most once per push interval,
-/// <c>Voting:Result:PushIntervalMilliseconds</c>, 100 ms by default: ten a second).
+/// <c>Voting:Result:PushIntervalMilliseconds</c>, 100 ms by default: ten a second), or when its
+/// timer runs out. While a poll's results are hidden the message is <c>{pollId, hidden: true,
+/// total, …}</c> with no figure per option (<see cref="HiddenResults"/>).
 /// </summary>
-internal sealed class ResultsHub(ResultStore results, KnownPolls known, Subscriptions subscriptions) : Hub
+internal sealed class ResultsHub(ResultStore results, KnownPolls known, Subscriptions subscriptions, ResultsBroadcaster broadcaster) : Hub
 {
     public const string Path = "/hubs/results";
     public const string ResultsMessage = "results";
@@ -41,8 +43,12 @@ internal sealed class ResultsHub(ResultStore results, KnownPolls known, Subscrip
         // Join the group before sending the snapshot, so no change can fall between the two.
         await Groups.AddToGroupAsync(Context.ConnectionId, Subscriptions.Group(pollId), Context.ConnectionAborted);
         subscriptions.Add(Context.ConnectionId, pollId);
-        await Clients.Caller.SendAsync(ResultsMessage, snapshot, Context.ConnectionAborted);
+        broadcaster.Track(snapshot);
+        await Clients.Caller.SendAsync(ResultsMessage, Message(snapshot), Context.ConnectionAborted);
     }
+
+    /// <summary>What a subscriber gets: while the results are hidden, the number of votes and nothing per option.</summary>
+    public static object Message(PollResults snapshot) => snapshot.Hidden ? snapshot.WithoutCounts() : snapshot;
 
     public async Task Unsubscribe(string pollId)
     {

@@ -10,8 +10,8 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
     public async Task<bool> CreateAsync(PollDefinition poll, CancellationToken cancellationToken)
     {
         const string insertPoll = """
-            INSERT INTO polls (id, question, closed, created_at, revision)
-            VALUES (@Id, @Question, false, @CreatedAt, nextval('poll_revision'))
+            INSERT INTO polls (id, question, closed, created_at, revision, results_visibility, closes_at)
+            VALUES (@Id, @Question, false, @CreatedAt, nextval('poll_revision'), @Visibility, @ClosesAt)
             ON CONFLICT (id) DO NOTHING
             """;
         const string insertOptions = """
@@ -24,7 +24,8 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(insertPoll,
-            new { poll.Id, poll.Question, CreatedAt = poll.CreatedAt.UtcDateTime }, transaction, cancellationToken: cancellationToken));
+            new { poll.Id, poll.Question, CreatedAt = poll.CreatedAt.UtcDateTime, Visibility = Visibility.Name(poll.ResultsVisibility), ClosesAt = poll.ClosesAt?.UtcDateTime },
+            transaction, cancellationToken: cancellationToken));
         if (inserted == 0)
         {
             return false;
@@ -53,6 +54,40 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(sql, new { PollId = pollId, ClosedAt = closedAt.UtcDateTime, CloseVersion = closeVersion }, cancellationToken: cancellationToken));
+        var polls = await ReadAsync(connection, "WHERE p.id = @PollId", new { PollId = pollId }, cancellationToken);
+        return polls.Count == 0 ? null : polls[0].Poll;
+    }
+
+    /// <summary>
+    /// The organiser's reveal (true), hide (false) or back to the mode (null), told to the result
+    /// processes at once. Null when there is no such poll.
+    /// </summary>
+    public async Task<PollDefinition?> SetRevealedAsync(string pollId, bool? revealed, CancellationToken cancellationToken)
+    {
+        const string sql = $"""
+            UPDATE polls SET results_revealed = @Revealed, revision = nextval('poll_revision') WHERE id = @PollId;
+            SELECT pg_notify('{StorageSettings.ChangeChannel}', @PollId);
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { PollId = pollId, Revealed = revealed }, cancellationToken: cancellationToken));
+        var polls = await ReadAsync(connection, "WHERE p.id = @PollId", new { PollId = pollId }, cancellationToken);
+        return polls.Count == 0 ? null : polls[0].Poll;
+    }
+
+    /// <summary>
+    /// Sets or clears (null) the time a poll closes by itself, unless it is closed already: a close,
+    /// or a timer that has run out, is never undone. Returns the poll as stored afterwards, or null
+    /// when there is no such poll.
+    /// </summary>
+    public async Task<PollDefinition?> SetClosesAtAsync(string pollId, DateTimeOffset? closesAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string sql = $"""
+            UPDATE polls SET closes_at = @ClosesAt, revision = nextval('poll_revision')
+            WHERE id = @PollId AND NOT closed AND (closes_at IS NULL OR closes_at > @Now);
+            SELECT pg_notify('{StorageSettings.ChangeChannel}', @PollId);
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { PollId = pollId, ClosesAt = closesAt?.UtcDateTime, Now = now.UtcDateTime }, cancellationToken: cancellationToken));
         var polls = await ReadAsync(connection, "WHERE p.id = @PollId", new { PollId = pollId }, cancellationToken);
         return polls.Count == 0 ? null : polls[0].Poll;
     }
@@ -87,7 +122,8 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
     {
         var sql = $"""
             SELECT p.id AS PollId, p.question AS Question, p.closed AS Closed, p.created_at AS CreatedAt,
-                   p.revision AS Revision, o.id AS OptionId, o.label AS Label
+                   p.revision AS Revision, o.id AS OptionId, o.label AS Label,
+                   p.results_visibility AS Visibility, p.results_revealed AS Revealed, p.closes_at AS ClosesAt
             FROM polls p JOIN poll_options o ON o.poll_id = p.id
             {where}
             ORDER BY p.revision, p.id, o.position
@@ -99,10 +135,20 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
             var first = group.First();
             var options = group.Select(r => new PollOption(r.OptionId, r.Label)).ToArray();
             var createdAt = new DateTimeOffset(DateTime.SpecifyKind(first.CreatedAt, DateTimeKind.Utc));
-            polls.Add((new PollDefinition(first.PollId, first.Question, options, first.Closed, createdAt), first.Revision));
+            var visibility = Visibility.TryParse(first.Visibility, out var mode) ? mode : ResultsVisibility.Always;
+            polls.Add((new PollDefinition(first.PollId, first.Question, options, first.Closed, createdAt)
+            {
+                ResultsVisibility = visibility,
+                ResultsRevealed = first.Revealed,
+                ClosesAt = Utc(first.ClosesAt),
+            }, first.Revision));
         }
         return polls;
     }
 
-    private sealed record PollRow(string PollId, string Question, bool Closed, DateTime CreatedAt, long Revision, string OptionId, string Label);
+    internal static DateTimeOffset? Utc(DateTime? time) =>
+        time is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
+
+    private sealed record PollRow(string PollId, string Question, bool Closed, DateTime CreatedAt, long Revision, string OptionId, string Label,
+        string Visibility, bool? Revealed, DateTime? ClosesAt);
 }

@@ -19,7 +19,8 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
     {
         const string sql = """
             SELECT p.question AS Question, p.closed AS Closed, o.id AS OptionId, o.label AS Label,
-                   coalesce(t.votes, 0) AS Votes
+                   coalesce(t.votes, 0) AS Votes, p.results_visibility AS Visibility,
+                   p.results_revealed AS Revealed, p.closes_at AS ClosesAt
             FROM polls p
             JOIN poll_options o ON o.poll_id = p.id
             LEFT JOIN tallies t ON t.poll_id = o.poll_id AND t.option_id = o.id
@@ -33,7 +34,17 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
             return null;
         }
         var options = rows.Select(r => new OptionResult(r.OptionId, r.Label, r.Votes)).ToArray();
-        return new PollResults(pollId, rows[0].Question, options, options.Sum(o => o.Votes), rows[0].Closed, time.GetUtcNow());
+        var first = rows[0];
+        var now = time.GetUtcNow();
+        var closesAt = PollStore.Utc(first.ClosesAt);
+        var closed = first.Closed || closesAt <= now;
+        var mode = Visibility.TryParse(first.Visibility, out var m) ? m : ResultsVisibility.Always;
+        return new PollResults(pollId, first.Question, options, options.Sum(o => o.Votes), closed, now)
+        {
+            Hidden = !Visibility.IsVisible(mode, first.Revealed, closed),
+            ClosesAt = closesAt,
+            ResultsVisibility = mode,
+        };
     }
 
     private async Task<bool> ExistsOnceAsync(string pollId, CancellationToken cancellationToken)
@@ -42,5 +53,5 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT 1 FROM polls WHERE id = @PollId)", new { PollId = pollId }, cancellationToken: cancellationToken));
     }
 
-    private sealed record ResultRow(string Question, bool Closed, string OptionId, string Label, long Votes);
+    private sealed record ResultRow(string Question, bool Closed, string OptionId, string Label, long Votes, string Visibility, bool? Revealed, DateTime? ClosesAt);
 }

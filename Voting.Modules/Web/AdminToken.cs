@@ -28,9 +28,12 @@ internal sealed class AdminToken(IOptions<AdminSettings> settings)
     /// 401 without a bearer token, 403 with a wrong one (or while no token is configured), 429 once an
     /// address has sent too many wrong ones (<see cref="AdminGuesses"/>).
     /// </summary>
-    public static async ValueTask<object?> RequireBearer(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public static async ValueTask<object?> RequireBearer(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        Check(context.HttpContext) ?? await next(context);
+
+    /// <summary>Null when the request carries the right Bearer token; otherwise the problem to answer (see <see cref="RequireBearer"/>).</summary>
+    public static IResult? Check(HttpContext http)
     {
-        var http = context.HttpContext;
         var token = http.RequestServices.GetRequiredService<AdminToken>();
         var guesses = http.RequestServices.GetRequiredService<AdminGuesses>();
         var header = http.Request.Headers.Authorization.ToString();
@@ -49,6 +52,6 @@ internal sealed class AdminToken(IOptions<AdminSettings> settings)
             guesses.Failed(http);
             return Problems.Of(StatusCodes.Status403Forbidden, "The admin token is wrong.");
         }
-        return await next(context);
+        return null;
     }
 }

@@ -1,0 +1,25 @@
+using Voting.Storage;
+
+namespace Voting.Poll;
+
+/// <summary>
+/// The organiser shows or hides a poll's results, whatever its mode. The change goes to PostgreSQL,
+/// whose notification makes every result process push the poll again within its push interval.
+/// </summary>
+internal sealed class PollReveal(PollCatalog catalog, PollStore store)
+{
+    /// <summary>The poll as changed, or null when there is no such poll.</summary>
+    public async Task<PollDefinition?> SetAsync(string pollId, bool revealed, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsValid(pollId) || (catalog.Find(pollId) ?? await store.FindAsync(pollId, cancellationToken)) is null)
+        {
+            return null;
+        }
+        var poll = await store.SetRevealedAsync(pollId, revealed, cancellationToken);
+        if (poll is not null)
+        {
+            catalog.Put(poll);
+        }
+        return poll;
+    }
+}
