@@ -7,7 +7,8 @@ namespace Voting.Storage.Migrations;
 /// snake_case because FluentMigrator quotes them and the Dapper SQL does not.
 /// </summary>
 [Migration(1, "Polls, options, votes and tallies")]
-internal sealed class M0001InitialSchema : Migration
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1515", Justification = "FluentMigrator finds migrations among the assembly's exported types only.")]
+public sealed class M0001InitialSchema : Migration
 {
     public override void Up()
     {

@@ -7,7 +7,8 @@ namespace Voting.Storage.Migrations;
 /// Polls closed before this migration get their closing time as the point, in the same encoding.
 /// </summary>
 [Migration(2, "Close points for polls")]
-internal sealed class M0002ClosePoints : Migration
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1515", Justification = "FluentMigrator finds migrations among the assembly's exported types only.")]
+public sealed class M0002ClosePoints : Migration
 {
     public override void Up()
     {
