@@ -7,7 +7,8 @@ namespace Voting.Storage.Migrations;
 /// over that (null: the mode decides), and the time a poll closes by itself.
 /// </summary>
 [Migration(3, "Results visibility and closing times")]
-internal sealed class M0003ResultsVisibility : Migration
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1515", Justification = "FluentMigrator finds migrations among the assembly's exported types only.")]
+public sealed class M0003ResultsVisibility : Migration
 {
     public override void Up()
     {
