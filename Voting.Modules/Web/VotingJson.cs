@@ -14,11 +14,12 @@ internal sealed record CreatePollRequest(string? Id, string? Question, IReadOnly
     public string? ResultsVisibility { get; init; }
 
     /// <summary>Seconds from creation until the poll closes by itself, 10 to 86,400; none by default.</summary>
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
     public int? DurationSeconds { get; init; }
 }
 
 /// <summary>A poll's timer as the admin API takes it: seconds from now, 0 to cancel.</summary>
-internal sealed record TimerRequest(int? Seconds);
+internal sealed record TimerRequest([property: JsonNumberHandling(JsonNumberHandling.Strict)] int? Seconds);
 
 /// <summary>What setting a timer answers.</summary>
 internal sealed record TimerResponse(string PollId, DateTimeOffset? ClosesAt);
