@@ -20,6 +20,12 @@ internal sealed class AdminSession(IDataProtectionProvider dataProtection, IOpti
 {
     public const string CookieName = "voting-admin";
     public const string CookiePath = "/admin";
+
+    /// <summary>
+    /// The same session cookie again for the API routes the admin page links to (the CSV download):
+    /// a browser sends a cookie only under its path, and the rest of the site never needs it.
+    /// </summary>
+    public const string ApiCookiePath = "/api/polls";
     public const string GenerationKey = "voting:admin-sessions:generation";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
 
@@ -64,11 +70,15 @@ internal sealed class AdminSession(IDataProtectionProvider dataProtection, IOpti
         }
         var generation = await CurrentGenerationAsync();
         var value = _protector.Protect($"{_fingerprint}|{generation.ToString(CultureInfo.InvariantCulture)}", time.GetUtcNow() + Lifetime);
-        http.Response.Cookies.Append(CookieName, value, Options(http, Lifetime));
+        http.Response.Cookies.Append(CookieName, value, Options(http, Lifetime, CookiePath));
+        http.Response.Cookies.Append(CookieName, value, Options(http, Lifetime, ApiCookiePath));
     }
 
-    public static void SignOut(HttpContext http) =>
-        http.Response.Cookies.Delete(CookieName, Options(http, maxAge: null));
+    public static void SignOut(HttpContext http)
+    {
+        http.Response.Cookies.Delete(CookieName, Options(http, maxAge: null, CookiePath));
+        http.Response.Cookies.Delete(CookieName, Options(http, maxAge: null, ApiCookiePath));
+    }
 
     /// <summary>Ends every admin session on every replica, this one's too.</summary>
     public async Task SignOutEverywhereAsync(HttpContext http)
@@ -80,13 +90,13 @@ internal sealed class AdminSession(IDataProtectionProvider dataProtection, IOpti
     private async Task<long> CurrentGenerationAsync() =>
         (long?)await redis.GetDatabase().StringGetAsync(GenerationKey) ?? 0;
 
-    private static CookieOptions Options(HttpContext http, TimeSpan? maxAge) => new()
+    private static CookieOptions Options(HttpContext http, TimeSpan? maxAge, string path) => new()
     {
         HttpOnly = true,
         SameSite = SameSiteMode.Strict,
         Secure = http.Request.IsHttps,
         IsEssential = true,
-        Path = CookiePath,
+        Path = path,
         MaxAge = maxAge,
     };
 }
