@@ -124,6 +124,30 @@ public sealed class PresenterControlTests(Site site, ITestOutputHelper output) :
     }
 
     [Fact]
+    public async Task A_presenter_view_waiting_for_the_close_counts_down_and_draws_the_bars_when_the_timer_runs_out()
+    {
+        output.WriteLine(site.Versions);
+        var pollId = await CreateAsync(new { question = "Agree?", options = new[] { "Yes", "No" }, resultsVisibility = "closed", durationSeconds = 10 });
+        await using var projector = await site.Browser.NewContextAsync();
+        var page = await projector.NewPageAsync();
+        var watch = PageWatch.On(page);
+        await page.GotoAsync(site.Url($"/results/{pollId}/present"));
+        await Expect(page.Locator("[data-connection]")).ToHaveAttributeAsync("data-state", "live");
+        await Expect(page.Locator("[data-waiting]")).ToHaveTextAsync("Results appear when the poll closes.");
+        await Expect(page.Locator("[data-countdown]")).ToHaveTextAsync(new Regex(@"^Voting closes in 0:(0\d|10)$"));
+        Assert.Equal(HttpStatusCode.Accepted, (await Api.VoteAsync(site.Client, pollId, "yes", Api.NewVoter())).StatusCode);
+        await Expect(page.Locator("[data-total]")).ToHaveAttributeAsync("data-total", "1", new() { Timeout = 10_000 });
+        await Expect(page.Locator("[data-votes]")).ToHaveCountAsync(0);
+
+        // No vote arrives at the close: the result role pushes the poll by itself, and the page draws it.
+        await Expect(Count(page, "yes")).ToHaveAttributeAsync("data-votes", "1", new() { Timeout = 15_000 });
+        await Expect(page.Locator("[data-closed]")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-countdown]")).ToBeHiddenAsync();
+        await Expect(page.Locator("[data-waiting]")).ToBeHiddenAsync();
+        watch.AssertClean();
+    }
+
+    [Fact]
     public async Task Without_javascript_the_vote_page_shows_the_closing_time_in_utc()
     {
         var pollId = await CreateAsync(new { question = "Stay for drinks?", options = new[] { "Yes", "No" }, durationSeconds = 3600 });
