@@ -5,12 +5,12 @@ using Voting.Storage;
 
 namespace Voting.Host.Commands;
 
-/// <summary><c>voting polls create|list|close</c>: poll management from a terminal, without a web host.</summary>
+/// <summary><c>voting polls create|list|close|reveal|hide|export</c>: poll management from a terminal, without a web host.</summary>
 internal static class PollsCommand
 {
     public static Command Create()
     {
-        var polls = new Command("polls", "Create, list and close polls from a terminal.");
+        var polls = new Command("polls", "Create, list, close, reveal, hide and export polls from a terminal.");
 
         var question = new Option<string>("--question") { Description = "The question people vote on.", Required = true };
         var options = new Option<string[]>("--option")
@@ -20,12 +20,27 @@ internal static class PollsCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var id = new Option<string?>("--id") { Description = "A short URL-safe id (default: a random one)." };
-        var create = new Command("create", "Create a poll.") { question, options, id };
+        var results = new Option<string?>("--results")
+        {
+            Description = "When the audience sees the counts: always (default), revealed (once you run 'voting polls reveal'), closed (once the poll closes).",
+        };
+        results.AcceptOnlyFromAmong("always", "revealed", "closed");
+        var duration = new Option<int?>("--duration")
+        {
+            Description = $"Close the poll by itself this many seconds after creation ({PollTimer.MinSeconds} to {PollTimer.MaxSeconds}). Needs --redis as well as --postgres.",
+        };
+        var create = new Command("create", "Create a poll.") { question, options, id, results, duration };
         create.SetAction(async (parse, cancellationToken) =>
         {
-            await using var data = StorageModule.CreateDataSource(CommandSettings.Postgres(parse));
-            var created = await PollModule.CreateFromCommandLineAsync(new PollStore(data), stream: null,
-                new Web.CreatePollRequest(parse.GetValue(id), parse.GetValue(question)!, parse.GetValue(options)!), cancellationToken);
+            var request = new Web.CreatePollRequest(parse.GetValue(id), parse.GetValue(question)!, parse.GetValue(options)!)
+            {
+                ResultsVisibility = parse.GetValue(results),
+                DurationSeconds = parse.GetValue(duration),
+            };
+            // The timer lives in Redis too, where every poll process checks each vote against it;
+            // a request that is wrong anyway is told so first (exit 2), without asking for Redis.
+            var redis = request.DurationSeconds is null || NewPoll.Validate(request).Count > 0 ? null : Redis(parse, "a poll with --duration");
+            var created = await PollModule.CreateFromCommandLineAsync(CommandSettings.Postgres(parse), redis, CommandSettings.Bind<QueueSettings>(parse), request, cancellationToken);
             switch (created)
             {
                 case { Outcome: CreateOutcome.Created, Poll: { } poll }:
@@ -45,9 +60,10 @@ internal static class PollsCommand
         {
             await using var data = StorageModule.CreateDataSource(CommandSettings.Postgres(parse));
             var all = await new PollStore(data).LoadChangedAsync(0, cancellationToken);
+            var now = TimeProvider.System.GetUtcNow();
             foreach (var (poll, _) in all.OrderBy(p => p.Poll.CreatedAt))
             {
-                await parse.InvocationConfiguration.Output.WriteLineAsync($"{poll.Id}\t{(poll.Closed ? "closed" : "open")}\t{poll.Question}");
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"{poll.Id}\t{(poll.IsClosedAt(now) ? "closed" : "open")}\t{poll.Question}");
             }
             return 0;
         });
@@ -76,6 +92,64 @@ internal static class PollsCommand
         polls.Subcommands.Add(create);
         polls.Subcommands.Add(list);
         polls.Subcommands.Add(close);
+        polls.Subcommands.Add(Reveal("reveal", revealed: true, "Show a poll's results to the audience, whatever its mode."));
+        polls.Subcommands.Add(Reveal("hide", revealed: false, "Hide a poll's results from the audience (the organiser still sees them), whatever its mode."));
+        polls.Subcommands.Add(Export());
         return polls;
+    }
+
+    private static Command Reveal(string name, bool revealed, string description)
+    {
+        var pollId = new Argument<string>("id") { Description = "The poll." };
+        var command = new Command(name, description) { pollId };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var id = parse.GetValue(pollId)!;
+            if (await PollModule.RevealFromCommandLineAsync(CommandSettings.Postgres(parse), id, revealed, cancellationToken) is null)
+            {
+                return await NoSuchPollAsync(parse, id);
+            }
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"{id}\t{(revealed ? "revealed" : "hidden")}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Export()
+    {
+        var pollId = new Argument<string>("id") { Description = "The poll." };
+        var command = new Command("export", "Write a poll's results as CSV to standard output (the file GET /api/polls/{id}/results.csv serves): voting polls export ID > results.csv") { pollId };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var id = parse.GetValue(pollId)!;
+            if (await PollModule.ExportFromCommandLineAsync(CommandSettings.Postgres(parse), id, cancellationToken) is not { } csv)
+            {
+                return await NoSuchPollAsync(parse, id);
+            }
+            // The byte order mark, as the API sends it: a spreadsheet then reads the file as UTF-8.
+            await parse.InvocationConfiguration.Output.WriteAsync("\uFEFF" + csv);
+            await parse.InvocationConfiguration.Output.FlushAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<int> NoSuchPollAsync(ParseResult parse, string pollId)
+    {
+        await parse.InvocationConfiguration.Error.WriteLineAsync($"voting: there is no poll '{pollId}'.");
+        return 1;
+    }
+
+    /// <summary>The Redis connection string, or a one-line stop naming the setting and what needs it.</summary>
+    private static string Redis(ParseResult parse, string needs)
+    {
+        try
+        {
+            return CommandSettings.Bind<RedisSettings>(parse).Redis!;
+        }
+        catch (SettingException e)
+        {
+            throw new SettingException($"{needs} needs Redis for its timer: {e.Message}", e);
+        }
     }
 }

@@ -26,6 +26,9 @@ internal static class AdminEndpoints
         admin.MapPost("/polls", Create);
         admin.MapGet("/polls/{pollId}", Show).WhenSignedOut(SignedOut.BackToAdmin);
         admin.MapPost("/polls/{pollId}/close", Close);
+        admin.MapPost("/polls/{pollId}/reveal", (string pollId, IFormCollection form, HttpContext http, PollReveal reveal) => SetRevealedAsync(pollId, true, http, reveal));
+        admin.MapPost("/polls/{pollId}/hide", (string pollId, IFormCollection form, HttpContext http, PollReveal reveal) => SetRevealedAsync(pollId, false, http, reveal));
+        admin.MapPost("/polls/{pollId}/timer", SetTimer);
     }
 
     /// <summary>Polls on one page of the admin list.</summary>
@@ -35,7 +38,7 @@ internal static class AdminEndpoints
     {
         var page = request.Catalog.Page(after, PageSize) ?? request.Catalog.Page(null, PageSize)!;
         var totals = await request.TotalsAsync(page.Polls.Select(p => p.Id).ToArray());
-        return Private(request.Http, AdminViews.Home(request.Tokens(), page, totals, new AdminViews.CreateForm()));
+        return Private(request.Http, AdminViews.Home(request.Tokens(), page, totals, new AdminViews.CreateForm(), request.Now));
     }
 
     private static async Task<IResult> SignIn([FromForm(Name = "token")] string? candidate, HttpContext http, AdminSession session, AdminToken adminToken, IAntiforgery antiforgery)
@@ -71,15 +74,20 @@ internal static class AdminEndpoints
 
     private static async Task<IResult> Create([AsParameters] CreatePollForm form, [AsParameters] AdminRequest request, PollCreation creation)
     {
-        var created = await creation.CreateAsync(new CreatePollRequest(null, form.Question, SplitLines(form.Options)), request.Http.RequestAborted);
+        var wanted = new CreatePollRequest(null, form.Question, SplitLines(form.Options))
+        {
+            ResultsVisibility = string.IsNullOrEmpty(form.ResultsVisibility) ? null : form.ResultsVisibility,
+            DurationSeconds = Duration(form.DurationSeconds),
+        };
+        var created = await creation.CreateAsync(wanted, request.Http.RequestAborted);
         if (created.Poll is { } poll)
         {
             return SeeOther(request.Http, $"/admin/polls/{Uri.EscapeDataString(poll.Id)}");
         }
         var page = request.Catalog.Page(null, PageSize)!;
         var totals = await request.TotalsAsync(page.Polls.Select(p => p.Id).ToArray());
-        var typed = new AdminViews.CreateForm(form.Question, form.Options, created.Errors);
-        return Private(request.Http, AdminViews.Home(request.Tokens(), page, totals, typed), StatusCodes.Status422UnprocessableEntity);
+        var typed = new AdminViews.CreateForm(form.Question, form.Options, created.Errors) { ResultsVisibility = form.ResultsVisibility, Duration = form.DurationSeconds };
+        return Private(request.Http, AdminViews.Home(request.Tokens(), page, totals, typed, request.Now), StatusCodes.Status422UnprocessableEntity);
     }
 
     private static async Task<IResult> Show(string pollId, [AsParameters] AdminRequest request, IOptions<WebSettings> web)
@@ -90,7 +98,7 @@ internal static class AdminEndpoints
         }
         var totals = await request.TotalsAsync([poll.Id]);
         var voteUrl = ShareLink.VoteUrl(web.Value.PublicUrl, request.Http.Request, poll.Id);
-        return Private(request.Http, AdminViews.Poll(request.Tokens(), poll, totals, voteUrl));
+        return Private(request.Http, AdminViews.Poll(request.Tokens(), poll, totals, voteUrl, request.Now));
     }
 
     private static async Task<IResult> Close(string pollId, IFormCollection form, HttpContext http, PollClosing closing) =>
@@ -100,6 +108,35 @@ internal static class AdminEndpoints
             (CloseOutcome.NotConfirmed, _) => Problems.Unavailable(http, "The close was not confirmed; try again."),
             _ => Private(http, AdminViews.UnknownPoll(), StatusCodes.Status404NotFound),
         };
+
+    private static async Task<IResult> SetRevealedAsync(string pollId, bool revealed, HttpContext http, PollReveal reveal) =>
+        await reveal.SetAsync(pollId, revealed, http.RequestAborted) is { } poll
+            ? SeeOther(http, PollPage(poll.Id))
+            : Private(http, AdminViews.UnknownPoll(), StatusCodes.Status404NotFound);
+
+    /// <summary>The timer form: <c>seconds</c> from the preset buttons or the custom field; 0 cancels.</summary>
+    private static async Task<IResult> SetTimer(string pollId, [FromForm(Name = "seconds")] string? seconds, HttpContext http, PollTimer timer)
+    {
+        if (!int.TryParse(seconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            || value is not (0 or >= PollTimer.MinSeconds and <= PollTimer.MaxSeconds))
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, $"A timer runs {PollTimer.MinSeconds} to {PollTimer.MaxSeconds} seconds (0 cancels it).");
+        }
+        return await timer.SetAsync(pollId, value, http.RequestAborted) switch
+        {
+            (TimerOutcome.Set or TimerOutcome.Closed, { } poll) => SeeOther(http, PollPage(poll.Id)),
+            (TimerOutcome.NotConfirmed, _) => Problems.Unavailable(http, "The timer was not confirmed; try again."),
+            _ => Private(http, AdminViews.UnknownPoll(), StatusCodes.Status404NotFound),
+        };
+    }
+
+    /// <summary>The same CSV as the API's, for the signed-in organiser (hidden results included: they are the organiser's).</summary>
+    private static string PollPage(string pollId) => $"/admin/polls/{Uri.EscapeDataString(pollId)}";
+
+    /// <summary>An empty duration is no timer; text that is no whole number is as out of range as -1.</summary>
+    private static int? Duration(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null
+        : int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : -1;
 
     internal static string[] SplitLines(string? text) =>
         (text ?? string.Empty).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
@@ -122,12 +159,18 @@ internal static class AdminEndpoints
     }
 
     /// <summary>The fields of the create form, as typed.</summary>
-    private readonly record struct CreatePollForm([FromForm(Name = "question")] string? Question, [FromForm(Name = "options")] string? Options);
+    private readonly record struct CreatePollForm(
+        [FromForm(Name = "question")] string? Question,
+        [FromForm(Name = "options")] string? Options,
+        [FromForm(Name = "resultsVisibility")] string? ResultsVisibility,
+        [FromForm(Name = "durationSeconds")] string? DurationSeconds);
 
     /// <summary>What a page that lists polls needs: the request and its form tokens, the polls and their vote counts.</summary>
-    private readonly record struct AdminRequest(HttpContext Http, IAntiforgery Antiforgery, PollCatalog Catalog, Storage.PollStore Store)
+    private readonly record struct AdminRequest(HttpContext Http, IAntiforgery Antiforgery, PollCatalog Catalog, Storage.PollStore Store, TimeProvider Time)
     {
         public AntiforgeryTokenSet Tokens() => Antiforgery.GetAndStoreTokens(Http);
+
+        public DateTimeOffset Now => Time.GetUtcNow();
 
         /// <summary>Vote counts from the kept tallies; the page still works (without counts) while PostgreSQL is down.</summary>
         public async Task<IReadOnlyDictionary<string, long>?> TotalsAsync(string[] pollIds)

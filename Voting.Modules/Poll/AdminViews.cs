@@ -16,6 +16,10 @@ internal static class AdminViews
     /// <summary>What was typed into the create form, and what was wrong with it.</summary>
     public sealed record CreateForm(string? Question = null, string? Options = null, IReadOnlyDictionary<string, string[]>? Errors = null)
     {
+        public string? ResultsVisibility { get; init; }
+
+        public string? Duration { get; init; }
+
         public string? Error(string field) => Errors is not null && Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
     }
 
@@ -45,11 +49,11 @@ internal static class AdminViews
         return Page(Title, body.ToString(), bodyClass: "admin");
     }
 
-    public static string Home(AntiforgeryTokenSet tokens, PollPage page, IReadOnlyDictionary<string, long>? totals, CreateForm form) =>
-        Page(Title, Dashboard(tokens, page, totals, form), Scripts, "admin");
+    public static string Home(AntiforgeryTokenSet tokens, PollPage page, IReadOnlyDictionary<string, long>? totals, CreateForm form, DateTimeOffset now) =>
+        Page(Title, Dashboard(tokens, page, totals, form, now), Scripts, "admin");
 
-    public static string Poll(AntiforgeryTokenSet tokens, PollDefinition poll, IReadOnlyDictionary<string, long>? totals, string voteUrl) =>
-        Page(poll.Question, Detail(tokens, poll, Count(totals, poll.Id), voteUrl), Scripts, "admin");
+    public static string Poll(AntiforgeryTokenSet tokens, PollDefinition poll, IReadOnlyDictionary<string, long>? totals, string voteUrl, DateTimeOffset now) =>
+        Page(poll.Question, Detail(tokens, poll, Count(totals, poll.Id), voteUrl, now), Scripts, "admin");
 
     public static string UnknownPoll() => NoSuchPoll("/admin", "All polls");
 
@@ -59,7 +63,7 @@ internal static class AdminViews
     private static string Hidden(AntiforgeryTokenSet tokens) =>
         $"""<input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">""";
 
-    private static string Dashboard(AntiforgeryTokenSet tokens, PollPage page, IReadOnlyDictionary<string, long>? totals, CreateForm form)
+    private static string Dashboard(AntiforgeryTokenSet tokens, PollPage page, IReadOnlyDictionary<string, long>? totals, CreateForm form, DateTimeOffset now)
     {
         var polls = page.Polls;
         var body = new StringBuilder();
@@ -74,6 +78,9 @@ internal static class AdminViews
                 $"""<input id="question" name="question" maxlength="{NewPoll.MaxQuestionLength}" required value="{E(form.Question)}"{Invalid(form.Error("question"), "question")}>""")}
             {Field(form.Error("options"), "options", $"""<label for="options">Options <span class="hint">one per line, {NewPoll.MinOptions} to {NewPoll.MaxOptions}</span></label>""",
                 $"""<textarea id="options" name="options" rows="4" required placeholder="Yes&#10;No"{Invalid(form.Error("options"), "options")}>{E(form.Options)}</textarea>""")}
+            {VisibilityChoice(form)}
+            {Field(form.Error("durationSeconds"), "duration", """<label for="duration">Closes by itself after <span class="hint">seconds, {PollTimer.MinSeconds} to {PollTimer.MaxSeconds}; empty for no timer</span></label>""",
+                $"""<input id="duration" name="durationSeconds" type="number" inputmode="numeric" min="{PollTimer.MinSeconds}" max="{PollTimer.MaxSeconds}" step="1" value="{E(form.Duration)}"{Invalid(form.Error("durationSeconds"), "duration")}>""")}
             <button type="submit" class="primary">Create poll</button>
             </form></section>
             <section aria-labelledby="all-polls"><h2 id="all-polls">Polls</h2>
@@ -93,7 +100,7 @@ internal static class AdminViews
             {
                 body.Append($"""
                     <li data-poll-id="{E(poll.Id)}"><a class="poll-link" href="/admin/polls/{E(poll.Id)}">{E(poll.Question)}</a>
-                    <p class="meta">{Votes(Count(totals, poll.Id))} {State(poll)}</p>
+                    <p class="meta">{Votes(Count(totals, poll.Id))} {State(poll, now)}</p>
                     <p class="links small"><a href="/polls/{E(poll.Id)}">Vote page</a> <a href="/results/{E(poll.Id)}">Results</a> <a href="/results/{E(poll.Id)}/present">Presenter view</a></p></li>
                     """);
             }
@@ -107,7 +114,7 @@ internal static class AdminViews
         return body.ToString();
     }
 
-    private static string Detail(AntiforgeryTokenSet tokens, PollDefinition poll, long? votes, string voteUrl)
+    private static string Detail(AntiforgeryTokenSet tokens, PollDefinition poll, long? votes, string voteUrl, DateTimeOffset now)
     {
         var id = E(poll.Id);
         var body = new StringBuilder();
@@ -115,7 +122,7 @@ internal static class AdminViews
             <p class="back"><a href="/admin">← All polls</a></p>
             <section class="admin-poll" data-poll-id="{id}">
             <h1 class="question">{E(poll.Question)}</h1>
-            <p class="meta">{Votes(votes)} {State(poll)}</p>
+            <p class="meta">{Votes(votes)} {State(poll, now)}</p>
             <ul class="option-list">
             """);
         foreach (var option in poll.Options)
@@ -133,7 +140,8 @@ internal static class AdminViews
             <p class="links"><a href="/polls/{id}">Vote page</a> <a href="/results/{id}">Results</a> <a href="/results/{id}/present">Presenter view</a></p>
             </section>
             """);
-        if (poll.Closed)
+        body.Append(Controls(tokens, poll, now));
+        if (poll.IsClosedAt(now))
         {
             body.Append("""<p class="notice closed" data-poll-closed>This poll is closed: it takes no more votes.</p>""");
         }
@@ -150,6 +158,86 @@ internal static class AdminViews
         return body.ToString();
     }
 
+    private static readonly (string Value, string Text)[] Modes =
+    [
+        ("always", "Always: the audience sees the counts as votes come in"),
+        ("revealed", "When I reveal them"),
+        ("closed", "When the poll closes"),
+    ];
+
+    private static string VisibilityChoice(CreateForm form)
+    {
+        var chosen = form.ResultsVisibility is { Length: > 0 } value ? value : "always";
+        var error = form.Error("resultsVisibility");
+        var choices = new StringBuilder($"""<fieldset class="choices"{Invalid(error, "visibility")}><legend>Show the results</legend>""");
+        foreach (var (mode, text) in Modes)
+        {
+            var check = mode == chosen ? " checked" : "";
+            choices.Append($"""<label><input type="radio" name="resultsVisibility" value="{mode}"{check}> {E(text)}</label>""");
+        }
+        if (error is not null)
+        {
+            choices.Append($"""<p class="field-error" id="visibility-error">{E(error)}</p>""");
+        }
+        return choices.Append("</fieldset>").ToString();
+    }
+
+    /// <summary>
+    /// The presenter's controls: when the results show (reveal, hide), the timer (start, cancel), the
+    /// CSV download. Plain forms, so they work without JavaScript.
+    /// </summary>
+    private static string Controls(AntiforgeryTokenSet tokens, PollDefinition poll, DateTimeOffset now)
+    {
+        var id = E(poll.Id);
+        var visible = poll.ResultsVisibleAt(now);
+        var closed = poll.IsClosedAt(now);
+        var mode = poll.ResultsVisibility switch
+        {
+            ResultsVisibility.Revealed => "when you reveal them",
+            ResultsVisibility.Closed => "when the poll closes",
+            _ => "always",
+        };
+        var body = new StringBuilder($"""
+            <section class="card controls" aria-labelledby="presenting"><h2 id="presenting">Presenting</h2>
+            <ul class="state-list">
+            <li>Results shown: <strong data-results-mode="{Visibility.Name(poll.ResultsVisibility)}">{mode}</strong>{(poll.ResultsRevealed is { } r ? $" (you {(r ? "revealed" : "hid")} them)" : "")}</li>
+            <li>The audience sees the counts: <strong data-results-visible="{(visible ? "true" : "false")}">{(visible ? "yes" : "no, hidden")}</strong></li>
+            <li>{Closing(poll, closed)}</li>
+            </ul>
+            """);
+        body.Append(visible
+            ? $"""<form method="post" action="/admin/polls/{id}/hide">{Hidden(tokens)}<button type="submit" class="plain" data-hide>Hide results</button></form>"""
+            : $"""<form method="post" action="/admin/polls/{id}/reveal">{Hidden(tokens)}<button type="submit" class="primary" data-reveal>Reveal results</button></form>""");
+        if (!closed)
+        {
+            body.Append($"""
+                <form method="post" action="/admin/polls/{id}/timer" data-timer>{Hidden(tokens)}<span>Close in</span>
+                <button type="submit" class="plain" name="seconds" value="30">30 s</button>
+                <button type="submit" class="plain" name="seconds" value="60">1 min</button>
+                <button type="submit" class="plain" name="seconds" value="120">2 min</button>
+                </form>
+                <form method="post" action="/admin/polls/{id}/timer" data-timer-custom>{Hidden(tokens)}
+                <span class="inline-field"><label for="timer-seconds">Custom</label>
+                <input id="timer-seconds" name="seconds" type="number" inputmode="numeric" min="{PollTimer.MinSeconds}" max="{PollTimer.MaxSeconds}" step="1" required></span>
+                <button type="submit" class="plain">Start timer</button>
+                </form>
+                """);
+            if (poll.ClosesAt is not null)
+            {
+                body.Append($"""<form method="post" action="/admin/polls/{id}/timer">{Hidden(tokens)}<input type="hidden" name="seconds" value="0"><button type="submit" class="plain" data-cancel-timer>Cancel the timer</button></form>""");
+            }
+        }
+        body.Append($"""<p><a class="button" href="/api/polls/{id}/results.csv" download data-download-csv>Download CSV</a></p></section>""");
+        return body.ToString();
+    }
+
+    private static string Closing(PollDefinition poll, bool closed) => (poll.ClosesAt, closed) switch
+    {
+        ({ } at, false) => $"""Closes by itself at <strong data-closes-at="{TimeText.Millis(at)}">{TimeText.Utc(at)}</strong>""",
+        (_, true) => """Closed: <strong data-closes-at="">no more votes</strong>""",
+        _ => """No timer: <strong data-closes-at="">open until you close it</strong>""",
+    };
+
     private static string Field(string? error, string name, string label, string input) => error is null
         ? $"<div class=\"field\">{label}{input}</div>"
         : $"""<div class="field invalid">{label}{input}<p class="field-error" id="{name}-error">{E(error)}</p></div>""";
@@ -164,7 +252,7 @@ internal static class AdminViews
         _ => $"""<span class="votes" data-poll-votes="{votes}">{votes} votes</span>""",
     };
 
-    private static string State(PollDefinition poll) => poll.Closed
+    private static string State(PollDefinition poll, DateTimeOffset now) => poll.IsClosedAt(now)
         ? """<span class="badge closed" data-poll-state="closed">Closed</span>"""
         : """<span class="badge open" data-poll-state="open">Open</span>""";
 }

@@ -51,6 +51,42 @@ internal static class PollModule
     public static Task<PollCreated> CreateFromCommandLineAsync(PollStore store, VoteStream? stream, CreatePollRequest request, CancellationToken cancellationToken) =>
         new PollCreation(store, catalog: null, stream, TimeProvider.System).CreateAsync(request, cancellationToken);
 
+    /// <summary>
+    /// Creates a poll from the command line; a poll with a duration also gets its timer in Redis
+    /// (<paramref name="redis"/> is then required, the caller checks), as the poll role's create does.
+    /// </summary>
+    public static async Task<PollCreated> CreateFromCommandLineAsync(string postgres, string? redis, QueueSettings settings, CreatePollRequest request, CancellationToken cancellationToken)
+    {
+        await using var data = StorageModule.CreateDataSource(postgres);
+        if (redis is null)
+        {
+            return await CreateFromCommandLineAsync(new PollStore(data), stream: null, request, cancellationToken);
+        }
+        var queue = Options.Create(settings);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(QueueModule.CreateOptions(redis, queue.Value));
+        return await CreateFromCommandLineAsync(new PollStore(data), new VoteStream(connection, queue), request, cancellationToken);
+    }
+
+    /// <summary>Reveals (true) or hides (false) a poll's results from the command line; null when there is no such poll.</summary>
+    public static async Task<PollDefinition?> RevealFromCommandLineAsync(string postgres, string pollId, bool revealed, CancellationToken cancellationToken)
+    {
+        await using var data = StorageModule.CreateDataSource(postgres);
+        return await new PollReveal(new PollCatalog(), new PollStore(data)).SetAsync(pollId, revealed, cancellationToken);
+    }
+
+    /// <summary>A poll's results as the CSV the API serves (<see cref="ResultsCsv"/>), or null when there is no such poll.</summary>
+    public static async Task<string?> ExportFromCommandLineAsync(string postgres, string pollId, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsValid(pollId))
+        {
+            return null;
+        }
+        await using var data = StorageModule.CreateDataSource(postgres);
+        return await new ResultStore(data, TimeProvider.System).ReadAsync(pollId, cancellationToken) is { } results
+            ? ResultsCsv.Write(results)
+            : null;
+    }
+
     /// <summary>Closes a poll from the command line: through Redis first, as the poll role does.</summary>
     public static async Task<(CloseOutcome Outcome, PollDefinition? Poll)> CloseFromCommandLineAsync(string postgres, string redis, QueueSettings settings, string pollId, CancellationToken cancellationToken)
     {

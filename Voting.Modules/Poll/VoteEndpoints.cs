@@ -30,7 +30,7 @@ internal static class VoteEndpoints
     }
 
     private static IResult Show(string pollId, [AsParameters] VotePageRequest request) =>
-        request.Catalog.Find(pollId) is { } poll ? Respond(VoteViews.Vote(poll, request.Tokens())) : NotFound();
+        request.Catalog.Find(pollId) is { } poll ? Respond(VoteViews.Vote(poll, request.Tokens(), request.Now)) : NotFound();
 
     private static async Task<IResult> Submit(string pollId, [FromForm(Name = "optionId")] string? optionId, [AsParameters] VotePageRequest request, VoteService votes)
     {
@@ -41,7 +41,7 @@ internal static class VoteEndpoints
         }
         if (string.IsNullOrEmpty(optionId) || !Ids.IsValid(optionId) || poll.FindOption(optionId) is not { } option)
         {
-            return Respond(VoteViews.VoteAgain(poll, request.Tokens(), "Choose one of the options."), 422);
+            return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, "Choose one of the options."), 422);
         }
         var http = request.Http;
         var outcome = await votes.CastAsync(poll.Id, option.Id, VoterCookie.GetOrIssue(http), http.RequestAborted);
@@ -50,10 +50,10 @@ internal static class VoteEndpoints
             case VoteOutcome.Accepted:
                 return Respond(VoteViews.Voted(poll, option));
             case VoteOutcome.Closed:
-                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), null), 409);
+                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, null), 409);
             case VoteOutcome.NotConfirmed:
                 http.Response.Headers.RetryAfter = "2";
-                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), "We could not confirm your vote just now. Please try again in a moment."), 503);
+                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, "We could not confirm your vote just now. Please try again in a moment."), 503);
             default:
                 return NotFound();
         }
@@ -62,9 +62,11 @@ internal static class VoteEndpoints
     private static IResult NotFound() =>
         Respond(NoSuchPoll(), 404);
 
-    /// <summary>What a vote page needs: the request, its form tokens, the polls.</summary>
-    private readonly record struct VotePageRequest(HttpContext Http, PollCatalog Catalog, IAntiforgery Antiforgery)
+    /// <summary>What a vote page needs: the request, its form tokens, the polls, the time (a poll's timer may have run out).</summary>
+    private readonly record struct VotePageRequest(HttpContext Http, PollCatalog Catalog, IAntiforgery Antiforgery, TimeProvider Time)
     {
         public AntiforgeryTokenSet Tokens() => Antiforgery.GetAndStoreTokens(Http);
+
+        public DateTimeOffset Now => Time.GetUtcNow();
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
 using Voting.Storage;
+using Voting.Web;
 using static Voting.Web.Html;
 
 namespace Voting.Poll;
@@ -39,26 +40,38 @@ internal static class VoteViews
     }
 
     /// <summary>The vote page: its script votes through the JSON API, without a reload.</summary>
-    public static string Vote(PollDefinition poll, AntiforgeryTokenSet tokens) =>
-        Page(poll.Question, VoteForm(poll, tokens, message: null), Scripts);
+    public static string Vote(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now) =>
+        Page(poll.Question, VoteForm(poll, tokens, now, message: null), Scripts);
 
     /// <summary>The answer to a form post that did not count (no option, closed, not confirmed): the form again, saying why.</summary>
-    public static string VoteAgain(PollDefinition poll, AntiforgeryTokenSet tokens, string? message) =>
-        Page(poll.Question, VoteForm(poll, tokens, message));
+    public static string VoteAgain(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? message) =>
+        Page(poll.Question, VoteForm(poll, tokens, now, message), Scripts);
 
     public static string Voted(PollDefinition poll, PollOption option) => Page("Your vote is in", Confirmation(poll, option));
 
-    private static string VoteForm(PollDefinition poll, AntiforgeryTokenSet tokens, string? message)
+    /// <summary>
+    /// A poll with a timer carries the closing time and the server's time of drawing, so the script
+    /// counts down by the server's clock whatever the device's says; without a script the closing
+    /// time shows as text. A poll whose time has passed is drawn closed.
+    /// </summary>
+    private static string VoteForm(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? message)
     {
         var body = new StringBuilder();
-        body.Append($"""<section class="vote" data-poll-id="{E(poll.Id)}"><h1 class="question">{E(poll.Question)}</h1>""");
-        if (poll.Closed)
+        var timer = poll.ClosesAt is { } at
+            ? $""" data-closes-at="{TimeText.Millis(at)}" data-server-now="{TimeText.Millis(now)}" """
+            : "";
+        body.Append($"""<section class="vote" data-poll-id="{E(poll.Id)}"{timer}><h1 class="question">{E(poll.Question)}</h1>""");
+        if (poll.IsClosedAt(now))
         {
             body.Append($"""
                 <p class="notice closed" role="status">This poll is closed.</p>
                 <p><a class="button" href="/results/{E(poll.Id)}">See the results</a></p></section>
                 """);
             return body.ToString();
+        }
+        if (poll.ClosesAt is { } closesAt)
+        {
+            body.Append($"""<p class="countdown" data-countdown role="timer">Voting closes at {TimeText.Utc(closesAt)}.</p>""");
         }
         if (message is not null)
         {

@@ -19,8 +19,9 @@ internal static class ResultViews
 
     /// <summary>Counts are in the HTML the server sends, so the page is right before any script runs.</summary>
     internal static string Render(PollResults snapshot) => $"""
-        <section class="results" data-poll-id="{E(snapshot.PollId)}" data-hub="/hubs/results">
+        <section class="results" {Data(snapshot)}>
         <h1 class="question">{E(snapshot.Question)}</h1>
+        {Countdown(snapshot)}
         {Chart(snapshot)}
         <p class="links"><a class="button" href="/polls/{E(snapshot.PollId)}">Vote</a>
         <a class="secondary" href="/results/{E(snapshot.PollId)}/present">Presenter view</a></p>
@@ -28,9 +29,10 @@ internal static class ResultViews
         """;
 
     internal static string RenderPresenter(PollResults snapshot, string voteUrl) => $"""
-        <section class="results presenter" data-poll-id="{E(snapshot.PollId)}" data-hub="/hubs/results">
+        <section class="results presenter" {Data(snapshot)}>
         <div class="stage">
         <h1 class="question">{E(snapshot.Question)}</h1>
+        {Countdown(snapshot)}
         {Chart(snapshot)}
         </div>
         <aside class="join" aria-label="How to vote">
@@ -45,21 +47,41 @@ internal static class ResultViews
     /// <summary>A long address wraps before its path rather than in the middle of a word.</summary>
     private static string BreakablePath(string url) => E(url).Replace("/polls/", "/<wbr>polls/<wbr>", StringComparison.Ordinal);
 
+    /// <summary>
+    /// What the script needs: the poll, the hub, the server's clock (a countdown must not trust the
+    /// device's), and whether the counts are hidden. A hidden page is drawn without figures at all.
+    /// </summary>
+    private static string Data(PollResults snapshot) =>
+        $"""data-poll-id="{E(snapshot.PollId)}" data-hub="/hubs/results" data-server-now="{snapshot.AsOf.ToUnixTimeMilliseconds()}" data-closes-at="{TimeText.Millis(snapshot.ClosesAt)}"{(snapshot.Hidden ? " data-hidden" : "")}""";
+
+    /// <summary>The closing time in words for a page without JavaScript; the script turns it into a countdown.</summary>
+    private static string Countdown(PollResults snapshot) => snapshot.ClosesAt is { } at && !snapshot.Closed
+        ? $"""<p class="countdown" data-countdown>Voting closes at {TimeText.Utc(at)}.</p>"""
+        : """<p class="countdown" data-countdown hidden></p>""";
+
+    /// <summary>
+    /// While hidden, the audience learns when the counts will show: at the close for a poll that
+    /// waits for it, otherwise when the presenter decides (the mode says so, or the organiser hid them).
+    /// </summary>
+    internal static string WaitingFor(PollResults snapshot) =>
+        snapshot.ResultsVisibility == ResultsVisibility.Closed && !snapshot.Closed && snapshot.ResultsRevealed is null
+            ? "Results appear when the poll closes."
+            : "Results appear when the presenter reveals them.";
+
     private static string Chart(PollResults snapshot)
     {
         var body = new StringBuilder();
         body.Append($"""
             <p class="notice closed" data-closed {(snapshot.Closed ? "" : "hidden")}>This poll is closed.</p>
+            <p class="notice waiting" data-waiting role="status" {(snapshot.Hidden ? "" : "hidden")}>{(snapshot.Hidden ? WaitingFor(snapshot) : "")}</p>
             <ol class="bars">
             """);
         foreach (var option in snapshot.Options)
         {
-            var percent = Percent(option.Votes, snapshot.Total);
             body.Append($"""
                 <li class="bar-row" data-option-id="{E(option.Id)}">
                 <span class="label">{E(option.Label)}</span>
-                <span class="figures"><span class="count" data-votes="{option.Votes}">{option.Votes}</span> <span class="percent">{percent}%</span></span>
-                <span class="bar" aria-hidden="true"><span class="fill" data-percent="{percent}"></span></span>
+                {Figures(snapshot, option)}
                 </li>
                 """);
         }
@@ -70,6 +92,20 @@ internal static class ResultViews
             <p class="sr-only" aria-live="polite" data-announce></p>
             """);
         return body.ToString();
+    }
+
+    /// <summary>A hidden poll's rows carry no figure at all (not even a zero): the script adds them on the reveal.</summary>
+    private static string Figures(PollResults snapshot, OptionResult option)
+    {
+        if (snapshot.Hidden)
+        {
+            return """<span class="figures" data-figures></span><span class="bar" aria-hidden="true"><span class="fill"></span></span>""";
+        }
+        var percent = Percent(option.Votes, snapshot.Total);
+        return $"""
+            <span class="figures" data-figures><span class="count" data-votes="{option.Votes}">{option.Votes}</span> <span class="percent">{percent}%</span></span>
+            <span class="bar" aria-hidden="true"><span class="fill" data-percent="{percent}"></span></span>
+            """;
     }
 
     internal static string Percent(long votes, long total) =>

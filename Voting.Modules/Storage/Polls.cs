@@ -65,6 +65,9 @@ internal sealed record PollResults(string PollId, string Question, IReadOnlyList
 
     public ResultsVisibility ResultsVisibility { get; init; } = ResultsVisibility.Always;
 
+    /// <summary>The organiser's reveal or hide, if any (a hidden poll that waits for its close says so only while this is null).</summary>
+    public bool? ResultsRevealed { get; init; }
+
     /// <summary>
     /// For a page drawn while the results are hidden: the options' labels without their counts
     /// (every count 0 and <see cref="Hidden"/> set), so no view can show what it was not given.
@@ -72,7 +75,8 @@ internal sealed record PollResults(string PollId, string Question, IReadOnlyList
     public PollResults Redacted() => this with { Options = Options.Select(o => o with { Votes = 0 }).ToArray(), Hidden = true };
 
     /// <summary>What anyone may see while the results are hidden: no figure per option.</summary>
-    public HiddenResults WithoutCounts() => new(PollId, Question, Total, AsOf) { Closed = Closed, ClosesAt = ClosesAt, ResultsVisibility = ResultsVisibility };
+    public HiddenResults WithoutCounts() =>
+        new(PollId, Question, Total, AsOf) { Closed = Closed, ClosesAt = ClosesAt, ResultsVisibility = ResultsVisibility, ResultsRevealed = ResultsRevealed };
 }
 
 /// <summary>A poll's results while hidden from the audience: the question and the number of votes, nothing per option.</summary>
@@ -85,6 +89,8 @@ internal sealed record HiddenResults(string PollId, string Question, long Total,
     public DateTimeOffset? ClosesAt { get; init; }
 
     public ResultsVisibility ResultsVisibility { get; init; }
+
+    public bool? ResultsRevealed { get; init; }
 }
 
 /// <summary>When a poll's distribution shows: at once, once the organiser reveals it, or once the poll closes.</summary>

@@ -44,6 +44,7 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
             Hidden = !Visibility.IsVisible(mode, first.Revealed, closed),
             ClosesAt = closesAt,
             ResultsVisibility = mode,
+            ResultsRevealed = first.Revealed,
         };
     }
 

@@ -153,6 +153,75 @@ public class CommandLineTests
         Assert.Equal(1, (await AppProcess.RunAsync(["polls", "close", "nope"], env)).ExitCode);
     }
 
+    [Fact]
+    public async Task Polls_create_takes_a_results_mode_and_a_duration_and_reveal_hide_and_export_work_end_to_end()
+    {
+        var database = await TestEnvironment.CreateDatabaseAsync(migrate: true);
+        var env = new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = database };
+        string[] create = ["polls", "create", "--id", "talk", "--question", "Best talk?", "--option", "=SUM(A1)", "--option", "Plain", "--results", "revealed", "--duration", "60"];
+
+        // The timer lives in Redis too: without it, one line that says what needs it, and no poll.
+        var withoutRedis = await AppProcess.RunAsync(create, env);
+        Assert.Equal(1, withoutRedis.ExitCode);
+        var line = Assert.Single(withoutRedis.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("--duration needs Redis", line);
+        Assert.Contains("ConnectionStrings__Redis", line);
+        await using var data = Voting.Storage.StorageModule.CreateDataSource(database);
+        var store = new Voting.Storage.PollStore(data);
+        Assert.Null(await store.FindAsync("talk", CancellationToken.None));
+
+        var badMode = await AppProcess.RunAsync(["polls", "create", "--question", "Q?", "--option", "A", "--option", "B", "--results", "never"], env);
+        Assert.Equal(2, badMode.ExitCode);
+        Assert.Contains("never", badMode.Output);
+        var tooShort = await AppProcess.RunAsync(["polls", "create", "--question", "Q?", "--option", "A", "--option", "B", "--duration", "5"], env);
+        Assert.Equal(2, tooShort.ExitCode);
+        Assert.Contains("10 to 86400", tooShort.Output);
+
+        var streamKey = TestEnvironment.UniqueKey("votes");
+        env["ConnectionStrings__Redis"] = TestEnvironment.Redis;
+        env["Voting__Queue__StreamKey"] = streamKey;
+        var created = await AppProcess.RunAsync(create, env);
+        Assert.True(created.ExitCode == 0, created.Output);
+        var poll = (await store.FindAsync("talk", CancellationToken.None))!;
+        Assert.Equal(Voting.Storage.ResultsVisibility.Revealed, poll.ResultsVisibility);
+        Assert.InRange((poll.ClosesAt!.Value - DateTimeOffset.UtcNow).TotalSeconds, 30, 61);
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(TestEnvironment.Redis))
+        {
+            Assert.True((await redis.GetDatabase().HashGetAsync(streamKey + ":closes", "talk")).HasValue, "the timer is in Redis");
+        }
+
+        // Reveal and hide need only PostgreSQL.
+        env.Remove("ConnectionStrings__Redis");
+        var revealed = await AppProcess.RunAsync(["polls", "reveal", "talk"], env);
+        Assert.True(revealed.ExitCode == 0, revealed.Output);
+        Assert.Contains("talk\trevealed", revealed.Output);
+        Assert.True((await store.FindAsync("talk", CancellationToken.None))!.ResultsRevealed);
+        Assert.Equal(0, (await AppProcess.RunAsync(["polls", "hide", "talk"], env)).ExitCode);
+        Assert.False((await store.FindAsync("talk", CancellationToken.None))!.ResultsRevealed);
+        var unknown = await AppProcess.RunAsync(["polls", "reveal", "nope"], env);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("there is no poll 'nope'", unknown.Output);
+
+        // Export: the CSV on standard output (nothing else there), hidden or not, a formula neutralised.
+        var at = DateTimeOffset.UtcNow;
+        var votes = new[] { 0, 0, 1 }.Select((option, i) => new Voting.Storage.VoteRow("talk", Guid.NewGuid(), poll.Options[option].Id, at, i + 1)).ToArray();
+        Assert.Equal(3, await new Voting.Storage.VoteWriter(data).WriteAsync(votes, CancellationToken.None));
+        var (code, output, error) = await RunAsync("polls", "export", "talk", "--postgres", database);
+        Assert.True(code == 0, error);
+        Assert.Equal("", error);
+        var formula = poll.Options[0].Id;
+        var plain = poll.Options[1].Id;
+        Assert.Equal(
+            "\uFEFFpoll_id,question,option_id,label,votes,share\r\n"
+            + $"talk,Best talk?,{formula},'=SUM(A1),2,0.6667\r\n"
+            + $"talk,Best talk?,{plain},Plain,1,0.3333\r\n",
+            output);
+        var missing = await RunAsync("polls", "export", "nope", "--postgres", database);
+        Assert.Equal(1, missing.Code);
+        Assert.Equal("", missing.Output);
+        Assert.Equal("voting: there is no poll 'nope'.", missing.Error.TrimEnd());
+    }
+
     [Theory]
     [InlineData("migrate")]
     [InlineData("polls list")]

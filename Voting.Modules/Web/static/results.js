@@ -1,5 +1,7 @@
 // Live results: the server renders the current counts; this keeps them moving over SignalR, and
 // reconnects by itself (forever, every few seconds) when the connection or the server goes away.
+// While the results are hidden the server sends only the number of votes; the bars appear when a
+// message with the options arrives (a reveal, or the close of a poll that waits for it).
 (() => {
   "use strict";
   const section = document.querySelector("section.results[data-poll-id]");
@@ -8,6 +10,8 @@
   const status = section.querySelector("[data-connection]");
   const announce = section.querySelector("[data-announce]");
   const closedNotice = section.querySelector("[data-closed]");
+  const waiting = section.querySelector("[data-waiting]");
+  const countdown = section.querySelector("[data-countdown]");
   const fullscreen = section.querySelector("[data-fullscreen]");
 
   if (fullscreen && document.fullscreenEnabled) {
@@ -35,47 +39,127 @@
 
   const markLeaders = (options, total) => {
     const top = Math.max(0, ...options.map((o) => o.votes));
-    for (const option of options) {
-      const row = section.querySelector(`[data-option-id="${CSS.escape(option.id)}"]`);
-      if (row) row.classList.toggle("leading", total > 0 && option.votes === top);
+    for (const row of section.querySelectorAll(".bar-row[data-option-id]")) {
+      const option = options.find((o) => o.id === row.dataset.optionId);
+      row.classList.toggle("leading", Boolean(option) && total > 0 && option.votes === top);
     }
+  };
+
+  // A hidden poll's rows have no figures: they are made on the reveal, and taken away on a hide,
+  // so the page never holds a count it may not show.
+  const figures = (row) => {
+    const holder = row.querySelector("[data-figures]");
+    if (!holder.querySelector("[data-votes]")) {
+      const count = document.createElement("span");
+      count.className = "count";
+      count.dataset.votes = "0";
+      const share = document.createElement("span");
+      share.className = "percent";
+      holder.replaceChildren(count, " ", share);
+    }
+    return holder;
+  };
+
+  const setTotal = (value) => {
+    const total = section.querySelector("[data-total]");
+    if (!total) return false;
+    const changed = total.dataset.total !== String(value);
+    total.dataset.total = String(value);
+    total.textContent = String(value);
+    const unit = section.querySelector("[data-total-unit]");
+    if (unit) unit.textContent = value === 1 ? "vote" : "votes";
+    return changed;
+  };
+
+  const waitingFor = (snapshot) => (snapshot.resultsVisibility === "closed" && !snapshot.closed && snapshot.resultsRevealed == null
+    ? "Results appear when the poll closes." : "Results appear when the presenter reveals them.");
+
+  const conceal = (snapshot) => {
+    section.dataset.hidden = "";
+    section.classList.remove("revealing");
+    for (const row of section.querySelectorAll(".bar-row[data-option-id]")) {
+      row.querySelector("[data-figures]").replaceChildren();
+      const fill = row.querySelector(".fill");
+      delete fill.dataset.percent;
+      fill.style.width = "0%";
+    }
+    markLeaders([], 0);
+    if (waiting) {
+      waiting.textContent = waitingFor(snapshot);
+      waiting.hidden = false;
+    }
+    if (setTotal(snapshot.total) && announce) {
+      announce.textContent = snapshot.total === 0 ? "No votes yet." : `${snapshot.total} ${snapshot.total === 1 ? "vote" : "votes"}.`;
+    }
+  };
+
+  const show = (snapshot) => {
+    if (section.hasAttribute("data-hidden")) {
+      // The reveal: the bars grow from nothing to their share (the fill's width transition).
+      section.removeAttribute("data-hidden");
+      section.classList.add("revealing");
+      if (waiting) waiting.hidden = true;
+    }
+    for (const option of snapshot.options) {
+      const row = section.querySelector(`[data-option-id="${CSS.escape(option.id)}"]`);
+      if (!row) continue;
+      const holder = figures(row);
+      const count = holder.querySelector("[data-votes]");
+      count.dataset.votes = String(option.votes);
+      count.textContent = String(option.votes);
+      const p = percent(option.votes, snapshot.total);
+      holder.querySelector(".percent").textContent = `${p}%`;
+      setWidth(row.querySelector(".fill"), p);
+    }
+    markLeaders(snapshot.options, snapshot.total);
+    if (setTotal(snapshot.total) && announce) {
+      const leader = [...snapshot.options].sort((a, b) => b.votes - a.votes)[0];
+      announce.textContent = snapshot.total === 0 ? "No votes yet."
+        : `${snapshot.total} votes. Leading: ${leader.label} with ${percent(leader.votes, snapshot.total)}%.`;
+    }
+  };
+
+  // The countdown runs on the server's clock: the page says what time the server had when it drew
+  // it, and the difference to this device's clock is kept (a phone or projector may be minutes off).
+  const offset = Number(section.dataset.serverNow || Date.now()) - Date.now();
+  let closesAt = section.dataset.closesAt ? Number(section.dataset.closesAt) : null;
+  let closed = closedNotice ? !closedNotice.hidden : false;
+  let ticker = null;
+  const tick = () => {
+    if (!countdown) return;
+    const left = closesAt === null ? null : closesAt - (Date.now() + offset);
+    if (left === null || closed || left <= 0) {
+      countdown.hidden = true;
+      countdown.textContent = "";
+      clearInterval(ticker);
+      ticker = null;
+      return;
+    }
+    const seconds = Math.ceil(left / 1000);
+    countdown.hidden = false;
+    countdown.dataset.secondsLeft = String(seconds);
+    countdown.textContent = `Voting closes in ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+    if (!ticker) ticker = setInterval(tick, 250);
   };
 
   const render = (snapshot) => {
     if (!snapshot || snapshot.pollId !== pollId) return;
-    for (const option of snapshot.options) {
-      const row = section.querySelector(`[data-option-id="${CSS.escape(option.id)}"]`);
-      if (!row) continue;
-      const count = row.querySelector("[data-votes]");
-      count.dataset.votes = String(option.votes);
-      count.textContent = String(option.votes);
-      const p = percent(option.votes, snapshot.total);
-      row.querySelector(".percent").textContent = `${p}%`;
-      setWidth(row.querySelector(".fill"), p);
-    }
-    markLeaders(snapshot.options, snapshot.total);
-    const total = section.querySelector("[data-total]");
-    if (total) {
-      const changed = total.dataset.total !== String(snapshot.total);
-      total.dataset.total = String(snapshot.total);
-      total.textContent = String(snapshot.total);
-      const unit = section.querySelector("[data-total-unit]");
-      if (unit) unit.textContent = snapshot.total === 1 ? "vote" : "votes";
-      if (changed && announce) {
-        const leader = [...snapshot.options].sort((a, b) => b.votes - a.votes)[0];
-        announce.textContent = snapshot.total === 0 ? "No votes yet."
-          : `${snapshot.total} votes. Leading: ${leader.label} with ${percent(leader.votes, snapshot.total)}%.`;
-      }
-    }
-    if (closedNotice) closedNotice.hidden = !snapshot.closed;
+    if (snapshot.hidden || !Array.isArray(snapshot.options)) conceal(snapshot);
+    else show(snapshot);
+    closed = Boolean(snapshot.closed);
+    if (closedNotice) closedNotice.hidden = !closed;
+    closesAt = snapshot.closesAt ? Date.parse(snapshot.closesAt) : null;
+    tick();
   };
 
   // Bars start at the widths the server computed.
   for (const fill of section.querySelectorAll(".fill[data-percent]")) setWidth(fill, Number(fill.dataset.percent));
-  const initial = [...section.querySelectorAll(".bar-row[data-option-id]")].map((row) => ({
-    id: row.dataset.optionId, votes: Number(row.querySelector("[data-votes]").dataset.votes),
-  }));
+  const initial = [...section.querySelectorAll(".bar-row[data-option-id]")].flatMap((row) => {
+    const count = row.querySelector("[data-votes]");
+    return count ? [{ id: row.dataset.optionId, votes: Number(count.dataset.votes) }] : [];
+  });
   markLeaders(initial, Number(section.querySelector("[data-total]")?.dataset.total || 0));
+  tick();
 
   if (!window.signalR) return;
   const connection = new signalR.HubConnectionBuilder()
