@@ -79,14 +79,15 @@ public sealed class SecretsTests
     }
 
     [Fact]
-    public void Rotating_the_admin_token_restarts_poll_only_and_a_database_password_never_restarts_Redis()
+    public void Rotating_the_admin_token_restarts_poll_and_result_only_and_a_database_password_never_restarts_Redis()
     {
         var site = Site.Make("production");
         var before = Templates(site.Render());
         var key = File.ReadAllLines(site.SecretFile("admin.env")).Single(l => l.StartsWith("data-protection-key=", StringComparison.Ordinal));
         File.WriteAllText(site.SecretFile("admin.env"), $"token={Guid.NewGuid():N}{Guid.NewGuid():N}\n{key}\n");
         var afterToken = Templates(site.Render());
-        Assert.Equal(["Deployment/poll"], Changed(before, afterToken));
+        // Poll manages polls with it; result shows the organiser hidden results with it.
+        Assert.Equal(["Deployment/poll", "Deployment/result"], Changed(before, afterToken));
 
         File.WriteAllText(site.SecretFile("db.env"), $"username=voting\npassword={Guid.NewGuid():N}\n");
         var afterDb = Templates(site.Render());
