@@ -21,6 +21,25 @@ public sealed class PollCatalogTests
     }
 
     [Fact]
+    public void A_poll_whose_timer_runs_out_leaves_the_open_list_at_that_moment_and_stays_in_the_full_one()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(1));
+        var catalog = new PollCatalog(time);
+        var timed = APoll("timed", closed: false) with { ClosesAt = time.GetUtcNow().AddSeconds(30) };
+        catalog.Apply([(timed, 1), (APoll("open", closed: false), 2)]);
+        Assert.Equal(["open", "timed"], catalog.Page(null, 10, openOnly: true)!.Polls.Select(p => p.Id).Order(StringComparer.Ordinal));
+
+        time.Advance(TimeSpan.FromSeconds(29.999));
+        Assert.False(catalog.Find("timed")!.IsClosedAt(time.GetUtcNow()));
+        Assert.Equal(2, catalog.Page(null, 10, openOnly: true)!.Polls.Count);
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(catalog.Find("timed")!.IsClosedAt(time.GetUtcNow()));
+        Assert.Equal(["open"], catalog.Page(null, 10, openOnly: true)!.Polls.Select(p => p.Id));
+        Assert.Equal(2, catalog.Page(null, 10)!.Polls.Count);
+    }
+
+    [Fact]
     public void A_stale_read_landing_after_a_create_does_not_drop_the_new_poll()
     {
         var catalog = new PollCatalog();
