@@ -143,7 +143,7 @@ internal static class PollApi
     }
 
     /// <summary>The results as a spreadsheet reads them (<see cref="ResultsCsv"/>), during the vote or after, hidden or not.</summary>
-    private static async Task<IResult> ExportCsv(string pollId, PollCatalog catalog, ResultStore results, HttpContext http)
+    private static async Task<IResult> ExportCsv(string pollId, ResultStore results, HttpContext http)
     {
         if (!Ids.IsValid(pollId) || await results.ReadAsync(pollId, http.RequestAborted) is not { } snapshot)
         {

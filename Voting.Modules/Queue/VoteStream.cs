@@ -40,15 +40,21 @@ internal sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueSet
         return id
         """);
 
+    // Whether a close point's millisecond has come by Redis's clock: a marker's always has, a timer's
+    // once it runs out. A poll with such a point is closed for good.
+    private const string Passed = """
+        local function passed(point)
+          local t = redis.call('TIME')
+          return tonumber(string.match(point, '^(%d+)-')) <= tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        end
+
+        """;
+
     // Closing writes a marker into the stream (so workers meet the close in the votes' own order)
     // and records its id as the close point. Closing a closed poll keeps the first close point.
-    private static readonly RedisScript Close = new("""
+    private static readonly RedisScript Close = new(Passed + """
         local close = redis.call('HGET', KEYS[2], ARGV[1])
-        if close then
-          local t = redis.call('TIME')
-          local ms = tonumber(string.match(close, '^(%d+)-'))
-          if ms <= tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) then return close end
-        end
+        if close and passed(close) then return close end
         local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
         redis.call('HSET', KEYS[2], ARGV[1], id)
         return id
@@ -57,13 +63,9 @@ internal sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueSet
     // A timer is a close point in the future, "ms-0": votes from that millisecond on are refused by
     // AddVote as if a close marker stood there. Setting or cancelling one is refused once the poll is
     // closed (a point at or before Redis's clock), and then answers that point.
-    private static readonly RedisScript Timer = new("""
+    private static readonly RedisScript Timer = new(Passed + """
         local close = redis.call('HGET', KEYS[1], ARGV[1])
-        if close then
-          local t = redis.call('TIME')
-          local ms = tonumber(string.match(close, '^(%d+)-'))
-          if ms <= tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) then return close end
-        end
+        if close and passed(close) then return close end
         if ARGV[2] == '' then
           redis.call('HDEL', KEYS[1], ARGV[1])
         else
