@@ -26,15 +26,16 @@ internal sealed class VoteService(PollCatalog catalog, VoteStream stream, TimePr
     public async Task<VoteOutcome> CastAsync(string pollId, string optionId, Guid voter, CancellationToken cancellationToken)
     {
         var poll = catalog.Find(pollId);
+        var now = time.GetUtcNow();
         var outcome = poll is null ? VoteOutcome.UnknownPoll
             : poll.FindOption(optionId) is null ? VoteOutcome.UnknownOption
-            : poll.IsClosedAt(time.GetUtcNow()) ? VoteOutcome.Closed
+            : poll.IsClosedAt(now) ? VoteOutcome.Closed
             : VoteOutcome.Accepted;
         if (outcome == VoteOutcome.Accepted)
         {
             try
             {
-                var id = await stream.AddAsync(new VoteMessage(pollId, optionId, voter, time.GetUtcNow()), poll!.ClosesAt).WaitAsync(_deadline, cancellationToken);
+                var id = await stream.AddAsync(new VoteMessage(pollId, optionId, voter, now), poll!.ClosesAt).WaitAsync(_deadline, cancellationToken);
                 if (id.IsNull)
                 {
                     // Closed through another process (Redis decides, whatever this catalog says yet):
