@@ -60,9 +60,6 @@ internal sealed class ResultsBroadcaster(
         }
     }
 
-    /// <summary>How many timers this process waits for (for tests: only watched polls' are kept).</summary>
-    internal int TrackedDeadlines => _deadlines.Count;
-
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(ListenAsync(stoppingToken), PushAsync(stoppingToken));
 
