@@ -22,6 +22,13 @@ internal sealed class PollCatalog(TimeProvider? time = null)
 
     public PollDefinition? Find(string pollId) => _polls.GetValueOrDefault(pollId);
 
+    /// <summary>
+    /// A poll from memory, or from the database when this catalog has not seen it yet (created through
+    /// another process a moment ago); null for an invalid id or no such poll.
+    /// </summary>
+    public async Task<PollDefinition?> FindOrReadAsync(string pollId, PollStore store, CancellationToken cancellationToken) =>
+        !Ids.IsValid(pollId) ? null : Find(pollId) ?? await store.FindAsync(pollId, cancellationToken);
+
     public int Count => _polls.Count;
 
     /// <summary>

@@ -26,13 +26,7 @@ internal sealed class PollClosing(PollCatalog catalog, PollStore store, VoteStre
 
     public async Task<(CloseOutcome Outcome, PollDefinition? Poll)> CloseAsync(string pollId, CancellationToken cancellationToken)
     {
-        if (!Ids.IsValid(pollId))
-        {
-            return (CloseOutcome.UnknownPoll, null);
-        }
-        // A poll created through another process a moment ago may not be in this catalog yet.
-        var poll = catalog.Find(pollId) ?? await store.FindAsync(pollId, cancellationToken);
-        if (poll is null)
+        if (await catalog.FindOrReadAsync(pollId, store, cancellationToken) is not { } poll)
         {
             return (CloseOutcome.UnknownPoll, null);
         }

@@ -11,11 +11,8 @@ internal sealed class PollReveal(PollCatalog catalog, PollStore store)
     /// <summary>The poll as changed, or null when there is no such poll.</summary>
     public async Task<PollDefinition?> SetAsync(string pollId, bool revealed, CancellationToken cancellationToken)
     {
-        if (!Ids.IsValid(pollId) || (catalog.Find(pollId) ?? await store.FindAsync(pollId, cancellationToken)) is null)
-        {
-            return null;
-        }
-        var poll = await store.SetRevealedAsync(pollId, revealed, cancellationToken);
+        // The update reads the poll back: no such row is no such poll, without a lookup first.
+        var poll = Ids.IsValid(pollId) ? await store.SetRevealedAsync(pollId, revealed, cancellationToken) : null;
         if (poll is not null)
         {
             catalog.Put(poll);

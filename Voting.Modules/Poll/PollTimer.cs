@@ -36,7 +36,7 @@ internal sealed class PollTimer(PollCatalog catalog, PollStore store, VoteStream
     public async Task<(TimerOutcome Outcome, PollDefinition? Poll)> SetAsync(string pollId, int seconds, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(seconds);
-        if (!Ids.IsValid(pollId) || (catalog.Find(pollId) ?? await store.FindAsync(pollId, cancellationToken)) is not { } poll)
+        if (await catalog.FindOrReadAsync(pollId, store, cancellationToken) is not { } poll)
         {
             return (TimerOutcome.UnknownPoll, null);
         }
