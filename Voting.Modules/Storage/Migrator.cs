@@ -12,7 +12,8 @@ internal static class Migrator
     // An arbitrary constant that names "Voting schema migration" among advisory locks.
     private const long LockKey = 0x566f74696e67_01;
 
-    public static async Task MigrateAsync(string connectionString, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <summary>Migrates up to the latest migration, or only up to <paramref name="upTo"/> (for tests of a migration itself).</summary>
+    public static async Task MigrateAsync(string connectionString, ILoggerFactory loggerFactory, CancellationToken cancellationToken, long? upTo = null)
     {
         var logger = loggerFactory.CreateLogger(typeof(Migrator));
         // Migrating is rare: its connections close when it is done, rather than idling in a pool
@@ -39,9 +40,16 @@ internal static class Migrator
                     .ScanIn(typeof(M0001InitialSchema).Assembly).For.Migrations())
                 .BuildServiceProvider(validateScopes: false);
             var migrationRunner = services.GetRequiredService<IMigrationRunner>();
-            if (migrationRunner.HasMigrationsToApplyUp())
+            if (migrationRunner.HasMigrationsToApplyUp(upTo))
             {
-                migrationRunner.MigrateUp();
+                if (upTo is { } version)
+                {
+                    migrationRunner.MigrateUp(version);
+                }
+                else
+                {
+                    migrationRunner.MigrateUp();
+                }
                 logger.LogInformation("Database schema migrated");
             }
             else

@@ -6,12 +6,14 @@ namespace Voting.Storage;
 /// <summary>Poll definitions: created and closed by the poll role, read by every role.</summary>
 internal sealed class PollStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>Stores a new poll with a zero tally for each option. False when the id is taken.</summary>
+    /// <summary>Stores a new poll with a zero tally for each option and no ballot. False when the id is taken.</summary>
     public async Task<bool> CreateAsync(PollDefinition poll, CancellationToken cancellationToken)
     {
         const string insertPoll = """
-            INSERT INTO polls (id, question, closed, created_at, revision, results_visibility, closes_at)
-            VALUES (@Id, @Question, false, @CreatedAt, nextval('poll_revision'), @Visibility, @ClosesAt)
+            INSERT INTO polls (id, question, closed, created_at, revision, results_visibility, closes_at,
+                               type, max_choices, scale_min, scale_max, min_label, max_label, max_words)
+            VALUES (@Id, @Question, false, @CreatedAt, nextval('poll_revision'), @Visibility, @ClosesAt,
+                    @Type, @MaxChoices, @ScaleMin, @ScaleMax, @MinLabel, @MaxLabel, @MaxWords)
             ON CONFLICT (id) DO NOTHING
             """;
         const string insertOptions = """
@@ -20,12 +22,25 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
             FROM unnest(@Ids::text[], @Labels::text[]) WITH ORDINALITY AS o(id, label, position);
             INSERT INTO tallies (poll_id, option_id, votes)
             SELECT @PollId, id, 0 FROM unnest(@Ids::text[]) AS o(id);
+            INSERT INTO poll_ballots (poll_id, ballots) VALUES (@PollId, 0);
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(insertPoll,
-            new { poll.Id, poll.Question, CreatedAt = poll.CreatedAt.UtcDateTime, Visibility = Visibility.Name(poll.ResultsVisibility), ClosesAt = poll.ClosesAt?.UtcDateTime },
-            transaction, cancellationToken: cancellationToken));
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(insertPoll, new
+        {
+            poll.Id,
+            poll.Question,
+            CreatedAt = poll.CreatedAt.UtcDateTime,
+            Visibility = Visibility.Name(poll.ResultsVisibility),
+            ClosesAt = poll.ClosesAt?.UtcDateTime,
+            Type = PollTypes.Name(poll.Type),
+            poll.MaxChoices,
+            ScaleMin = poll.Scale?.Min,
+            ScaleMax = poll.Scale?.Max,
+            MinLabel = poll.Scale?.MinLabel,
+            MaxLabel = poll.Scale?.MaxLabel,
+            poll.MaxWords,
+        }, transaction, cancellationToken: cancellationToken));
         if (inserted == 0)
         {
             return false;
@@ -37,6 +52,31 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
             Labels = poll.Options.Select(o => o.Label).ToArray(),
         }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Hides (true) or shows again (false) a word of a words poll, whether or not anyone has given it
+    /// yet; its count is kept either way. Result processes are told at once. False when there is no such poll.
+    /// </summary>
+    public async Task<bool> SetWordHiddenAsync(string pollId, string word, bool hidden, CancellationToken cancellationToken)
+    {
+        const string upsert = """
+            WITH up AS (
+              INSERT INTO word_tallies (poll_id, word, votes, hidden)
+              SELECT id, @Word, 0, @Hidden FROM polls WHERE id = @PollId
+              ON CONFLICT (poll_id, word) DO UPDATE SET hidden = excluded.hidden
+              RETURNING 1)
+            SELECT count(*) FROM up
+            """;
+        const string notify = $"SELECT pg_notify('{StorageSettings.ChangeChannel}', @PollId)";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var parameters = new { PollId = pollId, Word = word, Hidden = hidden };
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(upsert, parameters, cancellationToken: cancellationToken)) == 0)
+        {
+            return false;
+        }
+        await connection.ExecuteAsync(new CommandDefinition(notify, parameters, cancellationToken: cancellationToken));
         return true;
     }
 
@@ -106,13 +146,14 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
         return polls.Count == 0 ? null : polls[0].Poll;
     }
 
-    /// <summary>Total votes of the polls named, from the tallies (O(options), not O(votes)); retried once on a transient error.</summary>
+    /// <summary>Voters with a ballot in each poll named, kept by the triggers (never a count of votes); retried once on a transient error.</summary>
     public Task<IReadOnlyDictionary<string, long>> TotalsAsync(IReadOnlyCollection<string> pollIds, CancellationToken cancellationToken) =>
         Transient.RetryOnceAsync(dataSource, ct => ReadTotalsAsync(pollIds, ct), cancellationToken);
 
     private async Task<IReadOnlyDictionary<string, long>> ReadTotalsAsync(IReadOnlyCollection<string> pollIds, CancellationToken cancellationToken)
     {
-        const string sql = "SELECT poll_id AS PollId, sum(votes)::bigint AS Total FROM tallies WHERE poll_id = ANY(@PollIds) GROUP BY poll_id";
+        // Voters with a ballot: a multiple-choice ballot adds to several tallies, a words poll has no option tallies.
+        const string sql = "SELECT poll_id AS PollId, ballots AS Total FROM poll_ballots WHERE poll_id = ANY(@PollIds)";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string PollId, long Total)>(new CommandDefinition(sql, new { PollIds = pollIds.ToArray() }, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.PollId, r => r.Total, StringComparer.Ordinal);
@@ -123,8 +164,10 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
         var sql = $"""
             SELECT p.id AS PollId, p.question AS Question, p.closed AS Closed, p.created_at AS CreatedAt,
                    p.revision AS Revision, o.id AS OptionId, o.label AS Label,
-                   p.results_visibility AS Visibility, p.results_revealed AS Revealed, p.closes_at AS ClosesAt
-            FROM polls p JOIN poll_options o ON o.poll_id = p.id
+                   p.results_visibility AS Visibility, p.results_revealed AS Revealed, p.closes_at AS ClosesAt,
+                   p.type AS Type, p.max_choices AS MaxChoices, p.scale_min AS ScaleMin, p.scale_max AS ScaleMax,
+                   p.min_label AS MinLabel, p.max_label AS MaxLabel, p.max_words AS MaxWords
+            FROM polls p LEFT JOIN poll_options o ON o.poll_id = p.id
             {where}
             ORDER BY p.revision, p.id, o.position
             """;
@@ -133,7 +176,8 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
         foreach (var group in rows.GroupBy(r => r.PollId, StringComparer.Ordinal))
         {
             var first = group.First();
-            var options = group.Select(r => new PollOption(r.OptionId, r.Label)).ToArray();
+            // A words poll has no options: its one row carries nulls for them.
+            var options = group.Where(r => r.OptionId is not null).Select(r => new PollOption(r.OptionId!, r.Label!)).ToArray();
             var createdAt = new DateTimeOffset(DateTime.SpecifyKind(first.CreatedAt, DateTimeKind.Utc));
             var visibility = Visibility.TryParse(first.Visibility, out var mode) ? mode : ResultsVisibility.Always;
             polls.Add((new PollDefinition(first.PollId, first.Question, options, first.Closed, createdAt)
@@ -141,6 +185,10 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
                 ResultsVisibility = visibility,
                 ResultsRevealed = first.Revealed,
                 ClosesAt = Utc(first.ClosesAt),
+                Type = PollTypes.TryParse(first.Type, out var type) ? type : PollType.Single,
+                MaxChoices = first.MaxChoices,
+                Scale = first.ScaleMin is { } min && first.ScaleMax is { } max ? new RatingScale(min, max) { MinLabel = first.MinLabel, MaxLabel = first.MaxLabel } : null,
+                MaxWords = first.MaxWords,
             }, first.Revision));
         }
         return polls;
@@ -149,6 +197,7 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
     internal static DateTimeOffset? Utc(DateTime? time) =>
         time is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
 
-    private sealed record PollRow(string PollId, string Question, bool Closed, DateTime CreatedAt, long Revision, string OptionId, string Label,
-        string Visibility, bool? Revealed, DateTime? ClosesAt);
+    private sealed record PollRow(string PollId, string Question, bool Closed, DateTime CreatedAt, long Revision, string? OptionId, string? Label,
+        string Visibility, bool? Revealed, DateTime? ClosesAt, string Type, int? MaxChoices, int? ScaleMin, int? ScaleMax,
+        string? MinLabel, string? MaxLabel, int? MaxWords);
 }

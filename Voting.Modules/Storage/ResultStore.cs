@@ -4,7 +4,7 @@ using Npgsql;
 namespace Voting.Storage;
 
 /// <summary>
-/// Reads a poll's results from the kept tallies: cost O(options), never O(votes). Each read is
+/// Reads a poll's results from the kept tallies: cost O(options) or O(words shown), never O(votes). Each read is
 /// retried once on a transient error (the first command after a PostgreSQL restart fails).
 /// </summary>
 internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time)
@@ -15,36 +15,51 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
     public Task<bool> ExistsAsync(string pollId, CancellationToken cancellationToken) =>
         Transient.RetryOnceAsync(dataSource, ct => ExistsOnceAsync(pollId, ct), cancellationToken);
 
+    /// <summary>The most voted words a words poll shows (the query's LIMIT); read through <c>ix_word_tallies_top</c>, never by scanning every word.</summary>
+    public const int TopWords = 50;
+
     private async Task<PollResults?> ReadOnceAsync(string pollId, CancellationToken cancellationToken)
     {
+        // One round trip: the poll with its ballot count, its options' tallies, its top words (none
+        // for a poll of another type: an index probe that finds nothing).
         const string sql = """
-            SELECT p.question AS Question, p.closed AS Closed, o.id AS OptionId, o.label AS Label,
-                   coalesce(t.votes, 0) AS Votes, p.results_visibility AS Visibility,
-                   p.results_revealed AS Revealed, p.closes_at AS ClosesAt
-            FROM polls p
-            JOIN poll_options o ON o.poll_id = p.id
-            LEFT JOIN tallies t ON t.poll_id = o.poll_id AND t.option_id = o.id
-            WHERE p.id = @PollId
-            ORDER BY o.position
+            SELECT p.question AS Question, p.closed AS Closed, p.type AS Type, p.results_visibility AS Visibility,
+                   p.results_revealed AS Revealed, p.closes_at AS ClosesAt, coalesce(b.ballots, 0) AS Ballots
+            FROM polls p LEFT JOIN poll_ballots b ON b.poll_id = p.id
+            WHERE p.id = @PollId;
+            SELECT o.id AS Id, o.label AS Label, coalesce(t.votes, 0) AS Votes
+            FROM poll_options o LEFT JOIN tallies t ON t.poll_id = o.poll_id AND t.option_id = o.id
+            WHERE o.poll_id = @PollId
+            ORDER BY o.position;
+            SELECT word AS Text, votes AS Votes
+            FROM word_tallies
+            WHERE poll_id = @PollId AND hidden IS NOT TRUE AND votes > 0
+            ORDER BY votes DESC, word
+            LIMIT 50;
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<ResultRow>(new CommandDefinition(sql, new { PollId = pollId }, cancellationToken: cancellationToken))).AsList();
-        if (rows.Count == 0)
+        await using var reader = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { PollId = pollId }, cancellationToken: cancellationToken));
+        var poll = await reader.ReadSingleOrDefaultAsync<PollRow>();
+        var options = (await reader.ReadAsync<OptionResult>()).ToArray();
+        var words = (await reader.ReadAsync<WordResult>()).ToArray();
+        if (poll is null)
         {
             return null;
         }
-        var options = rows.Select(r => new OptionResult(r.OptionId, r.Label, r.Votes)).ToArray();
-        var first = rows[0];
         var now = time.GetUtcNow();
-        var closesAt = PollStore.Utc(first.ClosesAt);
-        var closed = first.Closed || closesAt <= now;
-        var mode = Visibility.TryParse(first.Visibility, out var m) ? m : ResultsVisibility.Always;
-        return new PollResults(pollId, first.Question, options, options.Sum(o => o.Votes), closed, now)
+        var closesAt = PollStore.Utc(poll.ClosesAt);
+        var closed = poll.Closed || closesAt <= now;
+        var mode = Visibility.TryParse(poll.Visibility, out var m) ? m : ResultsVisibility.Always;
+        var type = PollTypes.TryParse(poll.Type, out var t) ? t : PollType.Single;
+        return new PollResults(pollId, poll.Question, options, poll.Ballots, closed, now)
         {
-            Hidden = !Visibility.IsVisible(mode, first.Revealed, closed),
+            Type = type,
+            Average = type == PollType.Rating ? RatingAverage.Of(options, poll.Ballots) : default,
+            Words = type == PollType.Words ? words : null,
+            Hidden = !Visibility.IsVisible(mode, poll.Revealed, closed),
             ClosesAt = closesAt,
             ResultsVisibility = mode,
-            ResultsRevealed = first.Revealed,
+            ResultsRevealed = poll.Revealed,
         };
     }
 
@@ -54,5 +69,5 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT 1 FROM polls WHERE id = @PollId)", new { PollId = pollId }, cancellationToken: cancellationToken));
     }
 
-    private sealed record ResultRow(string Question, bool Closed, string OptionId, string Label, long Votes, string Visibility, bool? Revealed, DateTime? ClosesAt);
+    private sealed record PollRow(string Question, bool Closed, string Type, string Visibility, bool? Revealed, DateTime? ClosesAt, long Ballots);
 }

@@ -4,7 +4,7 @@ using NpgsqlTypes;
 namespace Voting.Storage;
 
 /// <summary>
-/// Writes a batch of votes in one transaction: closes met in the stream, the upsert where the later
+/// Writes a batch of ballots in one transaction: closes met in the stream, the upsert where the later
 /// version wins (and no vote from a poll's close point on), tallies moved by the triggers, and one
 /// NOTIFY per poll touched.
 /// </summary>
@@ -15,17 +15,23 @@ internal sealed class VoteWriter(NpgsqlDataSource dataSource)
     // The poll role already refuses votes after a close (Redis decides, see VoteStream); this is the
     // same rule where votes are stored, so a closed poll's tally cannot change whatever wrote the
     // stream. Rows are inserted in (poll, voter) order so that two workers lock vote rows in the same order.
+    // A set of choices travels as one text, its members joined by the unit separator (U+001F): option
+    // ids are letters, digits, '-' and '_', and words carry no control character (WordText), so
+    // neither can hold it. One array per column keeps the batch one statement over unnest.
     private const string UpsertSql = """
-        INSERT INTO votes (poll_id, voter_id, option_id, cast_at, version)
-        SELECT v.poll_id, v.voter_id, v.option_id, v.cast_at, v.version
-        FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::bigint[])
-             AS v(poll_id, voter_id, option_id, cast_at, version)
+        INSERT INTO votes (poll_id, voter_id, option_id, choices, words, cast_at, version)
+        SELECT v.poll_id, v.voter_id, v.option_id, string_to_array(v.choices, chr(31)), string_to_array(v.words, chr(31)), v.cast_at, v.version
+        FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::bigint[])
+             AS v(poll_id, voter_id, option_id, choices, words, cast_at, version)
         WHERE NOT EXISTS (SELECT 1 FROM polls p WHERE p.id = v.poll_id AND p.close_version <= v.version)
         ORDER BY v.poll_id, v.voter_id
         ON CONFLICT (poll_id, voter_id) DO UPDATE
-          SET option_id = excluded.option_id, cast_at = excluded.cast_at, version = excluded.version
+          SET option_id = excluded.option_id, choices = excluded.choices, words = excluded.words,
+              cast_at = excluded.cast_at, version = excluded.version
           WHERE votes.version < excluded.version
         """;
+
+    private const char Separator = '\u001F';
 
     // A close point only ever moves earlier: the first close wins, wherever it was recorded first.
     private const string CloseSql = """
@@ -54,7 +60,9 @@ internal sealed class VoteWriter(NpgsqlDataSource dataSource)
         }
         var polls = new string[votes.Count];
         var voters = new Guid[votes.Count];
-        var options = new string[votes.Count];
+        var options = new string?[votes.Count];
+        var choices = new string?[votes.Count];
+        var words = new string?[votes.Count];
         var casts = new DateTime[votes.Count];
         var versions = new long[votes.Count];
         for (var i = 0; i < votes.Count; i++)
@@ -62,6 +70,8 @@ internal sealed class VoteWriter(NpgsqlDataSource dataSource)
             polls[i] = votes[i].PollId;
             voters[i] = votes[i].VoterId;
             options[i] = votes[i].OptionId;
+            choices[i] = votes[i].Choices is { } c ? string.Join(Separator, c) : null;
+            words[i] = votes[i].Words is { } w ? string.Join(Separator, w) : null;
             casts[i] = votes[i].CastAt.UtcDateTime;
             versions[i] = votes[i].Version;
         }
@@ -86,6 +96,8 @@ internal sealed class VoteWriter(NpgsqlDataSource dataSource)
                 upsert.Parameters.Add(new NpgsqlParameter { Value = polls, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
                 upsert.Parameters.Add(new NpgsqlParameter { Value = voters, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
                 upsert.Parameters.Add(new NpgsqlParameter { Value = options, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                upsert.Parameters.Add(new NpgsqlParameter { Value = choices, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                upsert.Parameters.Add(new NpgsqlParameter { Value = words, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
                 upsert.Parameters.Add(new NpgsqlParameter { Value = casts, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
                 upsert.Parameters.Add(new NpgsqlParameter { Value = versions, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
                 var notify = new NpgsqlBatchCommand(NotifySql);

@@ -60,7 +60,7 @@ internal sealed class VoteBatch
             }
             else if (VoteMessage.TryParse(entry.Values, out var vote, out var reason))
             {
-                votes.Add((new VoteRow(vote.PollId, vote.VoterId, vote.OptionId, vote.CastAt, version), entry));
+                votes.Add((new VoteRow(vote.PollId, vote.VoterId, vote.OptionId, vote.CastAt, version) { Choices = vote.Choices, Words = vote.Words }, entry));
             }
             else
             {
@@ -71,16 +71,30 @@ internal sealed class VoteBatch
     }
 
     /// <summary>Moves votes that name a poll or option that does not exist to the rejected list.</summary>
-    public void RejectUnknown(Func<VoteRow, bool> exists)
+    public void RejectUnknown(Func<VoteRow, bool> exists) =>
+        Fit(vote => exists(vote) ? (vote, "") : (null, "unknown poll or option"));
+
+    /// <summary>
+    /// Puts each ballot in the form its poll's type stores (<see cref="KnownChoices.Fit"/>); a ballot
+    /// that fits no poll goes to the rejected list with the reason.
+    /// </summary>
+    public void Fit(Func<VoteRow, (VoteRow? Row, string Reason)> fit)
     {
+        var kept = new List<(VoteRow, StreamEntry)>(Votes.Count);
         foreach (var (vote, entry) in Votes)
         {
-            if (!exists(vote))
+            var (row, reason) = fit(vote);
+            if (row is { } stored)
             {
-                Rejected.Add((entry, "unknown poll or option"));
+                kept.Add((stored, entry));
+            }
+            else
+            {
+                Rejected.Add((entry, reason));
             }
         }
-        Votes.RemoveAll(v => !exists(v.Vote));
+        Votes.Clear();
+        Votes.AddRange(kept);
     }
 
     /// <summary>

@@ -176,8 +176,8 @@ internal sealed class VoteWorker(
         if (batch.Votes.Exists(v => !known.Contains(v.Vote)))
         {
             await known.ReloadAsync(CancellationToken.None);
-            batch.RejectUnknown(known.Contains);
         }
+        batch.Fit(known.Fit);
         var written = await writer.WriteAsync(batch.Collapse(), batch.Closes, CancellationToken.None);
         foreach (var (entry, reason) in batch.Rejected)
         {
