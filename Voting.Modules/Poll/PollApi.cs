@@ -28,6 +28,8 @@ internal static class PollApi
         admin.MapPost("/{pollId}/reveal", (string pollId, PollReveal reveal, HttpContext http) => SetRevealedAsync(pollId, true, reveal, http));
         admin.MapPost("/{pollId}/hide", (string pollId, PollReveal reveal, HttpContext http) => SetRevealedAsync(pollId, false, reveal, http));
         admin.MapPost("/{pollId}/timer", SetTimer);
+        admin.MapPost("/{pollId}/words/hide", (string pollId, PollCatalog catalog, PollStore store, HttpContext http) => SetWordHidden(pollId, true, catalog, store, http));
+        admin.MapPost("/{pollId}/words/unhide", (string pollId, PollCatalog catalog, PollStore store, HttpContext http) => SetWordHidden(pollId, false, catalog, store, http));
 
         // The organiser's download: with the Bearer token, or from the admin page's signed-in session.
         api.MapGet("/{pollId}/results.csv", ExportCsv).AddEndpointFilter(AdminSessionFilter.RequireBearerOrSession);
@@ -63,7 +65,7 @@ internal static class PollApi
     private static Results<Ok<PollView>, ProblemHttpResult> GetPoll(string pollId, PollCatalog catalog, TimeProvider time) =>
         catalog.Find(pollId) is { } poll ? TypedResults.Ok(PollView.Of(poll, time.GetUtcNow())) : UnknownPoll(pollId);
 
-    private static async Task<Results<Accepted, ProblemHttpResult>> Vote(string pollId, HttpContext http, VoteService votes)
+    private static async Task<Results<Accepted, ProblemHttpResult>> Vote(string pollId, HttpContext http, VoteService votes, PollCatalog catalog)
     {
         if (!Ids.IsValid(pollId))
         {
@@ -74,6 +76,19 @@ internal static class PollApi
         {
             return problem;
         }
+        var poll = catalog.Find(pollId);
+        if (poll is { Type: not PollType.Single })
+        {
+            var (ballot, wrong) = BallotRequest.Read(poll, request!);
+            return ballot is null
+                ? Problems.Of(StatusCodes.Status422UnprocessableEntity, wrong!)
+                : Answer(await votes.CastAsync(pollId, ballot, VoterCookie.GetOrIssue(http), http.RequestAborted), pollId, http);
+        }
+        if (BallotRequest.HasOtherFields(request!, PollType.Single))
+        {
+            return poll is null ? UnknownPoll(pollId) : Problems.Of(StatusCodes.Status422UnprocessableEntity, BallotRequest.Expected(poll));
+        }
+        // Single choice, or a poll this process does not know: exactly as before question types.
         var optionId = request!.OptionId;
         if (string.IsNullOrEmpty(optionId))
         {
@@ -84,7 +99,11 @@ internal static class PollApi
             return Problems.Of(StatusCodes.Status422UnprocessableEntity, "This poll has no such option.");
         }
         var voter = VoterCookie.GetOrIssue(http);
-        return await votes.CastAsync(pollId, optionId, voter, http.RequestAborted) switch
+        return Answer(await votes.CastAsync(pollId, optionId, voter, http.RequestAborted), pollId, http);
+    }
+
+    private static Results<Accepted, ProblemHttpResult> Answer(VoteOutcome outcome, string pollId, HttpContext http) =>
+        outcome switch
         {
             // A bare 202: writing a JSON echo of the request cost about 5 % of the poll role's CPU.
             VoteOutcome.Accepted => TypedResults.Accepted((string?)null),
@@ -93,6 +112,40 @@ internal static class PollApi
             VoteOutcome.Closed => Problems.Of(StatusCodes.Status409Conflict, "This poll is closed."),
             _ => Problems.Unavailable(http, "The vote was not confirmed; it may still count. Retrying is safe: a voter has one vote."),
         };
+
+    /// <summary>
+    /// <c>{"text": "…"}</c>: hides a word of a words poll from its results, or shows it again with its
+    /// count intact. The word is matched after normalisation, and need not have been given yet.
+    /// </summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> SetWordHidden(string pollId, bool hidden, PollCatalog catalog, PollStore store, HttpContext http)
+    {
+        if (!Ids.IsValid(pollId))
+        {
+            return UnknownPoll(pollId);
+        }
+        var (request, problem) = await JsonBody.ReadAsync<WordRequest>(http.Request, MaxVoteBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (request!.Text is not { } text)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "Say which word: {\"text\": \"…\"}.");
+        }
+        if (BallotRequest.Word(text) is not { } word)
+        {
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, $"A word is 1 to {WordText.MaxLength} characters of visible text, without control characters.");
+        }
+        var poll = catalog.Find(pollId) ?? await store.FindAsync(pollId, http.RequestAborted);
+        if (poll is null)
+        {
+            return UnknownPoll(pollId);
+        }
+        if (poll.Type != PollType.Words)
+        {
+            return Problems.Of(StatusCodes.Status409Conflict, "This poll takes no words: only a words poll has words to hide.");
+        }
+        return await store.SetWordHiddenAsync(pollId, word, hidden, http.RequestAborted) ? TypedResults.NoContent() : UnknownPoll(pollId);
     }
 
     private static async Task<Results<Created<PollView>, ValidationProblem, ProblemHttpResult>> Create(HttpContext http, PollCreation creation, TimeProvider time)

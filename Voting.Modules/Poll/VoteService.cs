@@ -23,19 +23,23 @@ internal sealed class VoteService(PollCatalog catalog, VoteStream stream, TimePr
 {
     private readonly TimeSpan _deadline = TimeSpan.FromMilliseconds(queue.Value.AddTimeoutMilliseconds);
 
-    public async Task<VoteOutcome> CastAsync(string pollId, string optionId, Guid voter, CancellationToken cancellationToken)
+    public Task<VoteOutcome> CastAsync(string pollId, string optionId, Guid voter, CancellationToken cancellationToken) =>
+        CastAsync(pollId, Ballot.Of(optionId), voter, cancellationToken);
+
+    public async Task<VoteOutcome> CastAsync(string pollId, Ballot ballot, Guid voter, CancellationToken cancellationToken)
     {
         var poll = catalog.Find(pollId);
         var now = time.GetUtcNow();
         var outcome = poll is null ? VoteOutcome.UnknownPoll
-            : poll.FindOption(optionId) is null ? VoteOutcome.UnknownOption
+            : !ballot.Fits(poll) ? VoteOutcome.UnknownOption
             : poll.IsClosedAt(now) ? VoteOutcome.Closed
             : VoteOutcome.Accepted;
         if (outcome == VoteOutcome.Accepted)
         {
             try
             {
-                var id = await stream.AddAsync(new VoteMessage(pollId, optionId, voter, now), poll!.ClosesAt).WaitAsync(_deadline, cancellationToken);
+                var message = new VoteMessage(pollId, ballot.OptionId, voter, now) { Choices = ballot.Choices, Words = ballot.Words };
+                var id = await stream.AddAsync(message, poll!.ClosesAt).WaitAsync(_deadline, cancellationToken);
                 if (id.IsNull)
                 {
                     // Closed through another process (Redis decides, whatever this catalog says yet):

@@ -4,8 +4,36 @@ using Voting.Storage;
 
 namespace Voting.Web;
 
-/// <summary>A vote as the API takes it.</summary>
-internal sealed record VoteRequest(string? OptionId);
+/// <summary>
+/// A vote as the API takes it: exactly the field of the poll's type, <c>optionId</c> (single),
+/// <c>optionIds</c> (multiple), <c>rating</c> or <c>words</c>.
+/// </summary>
+internal sealed record VoteRequest(string? OptionId)
+{
+    public IReadOnlyList<string?>? OptionIds { get; init; }
+
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public int? Rating { get; init; }
+
+    public IReadOnlyList<string?>? Words { get; init; }
+}
+
+/// <summary>A word to hide or show again, as the organiser types it (matched after normalisation).</summary>
+internal sealed record WordRequest(string? Text);
+
+/// <summary>A rating poll's scale as the admin API takes it.</summary>
+internal sealed record ScaleRequest
+{
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public int? Min { get; init; }
+
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public int? Max { get; init; }
+
+    public string? MinLabel { get; init; }
+
+    public string? MaxLabel { get; init; }
+}
 
 /// <summary>A new poll as the admin API takes it; the server makes option ids from the labels.</summary>
 internal sealed record CreatePollRequest(string? Id, string? Question, IReadOnlyList<string?>? Options)
@@ -16,6 +44,20 @@ internal sealed record CreatePollRequest(string? Id, string? Question, IReadOnly
     /// <summary>Seconds from creation until the poll closes by itself, 10 to 86,400; none by default.</summary>
     [JsonNumberHandling(JsonNumberHandling.Strict)]
     public int? DurationSeconds { get; init; }
+
+    /// <summary><c>single</c> (the default), <c>multiple</c>, <c>rating</c> or <c>words</c>.</summary>
+    public string? Type { get; init; }
+
+    /// <summary>Multiple choice: how many options a ballot may hold, 1 to the number of options (default: all).</summary>
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public int? MaxChoices { get; init; }
+
+    /// <summary>Rating: the scale (default 1 to 5) and its end labels.</summary>
+    public ScaleRequest? Scale { get; init; }
+
+    /// <summary>Words: how many words a ballot may hold, 1 to 5 (default 3).</summary>
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public int? MaxWords { get; init; }
 }
 
 /// <summary>A poll's timer as the admin API takes it: seconds from now, 0 to cancel.</summary>
@@ -34,4 +76,5 @@ internal sealed record TimerResponse(string PollId, DateTimeOffset? ClosesAt);
 [JsonSerializable(typeof(TimerResponse))]
 [JsonSerializable(typeof(VoteRequest))]
 [JsonSerializable(typeof(CreatePollRequest))]
+[JsonSerializable(typeof(WordRequest))]
 internal sealed partial class VotingJson : JsonSerializerContext;

@@ -155,6 +155,49 @@ public sealed class BadInputTests : IAsyncLifetime
             (HttpMethod.Get, $"/api/polls/{_poll.Id}/results.csv", null, null, false, HttpStatusCode.Unauthorized),
             (HttpMethod.Get, $"/api/polls/{PathSegment("' OR 1=1 --")}/results.csv", null, null, true, HttpStatusCode.NotFound),
             (HttpMethod.Get, "/api/polls/nope/results.csv", null, null, true, HttpStatusCode.NotFound),
+            // Question types (issue 13): every new field, wrong for its type, out of range or not a number.
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","B"],"type":"Single"}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","B"],"type":"poll"}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","B"],"type":1}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","type":"multiple"}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","B"],"type":"multiple","maxChoices":0}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","B"],"type":"multiple","maxChoices":3}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","B"],"type":"multiple","maxChoices":"2"}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","B"],"type":"multiple","maxChoices":1.5}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","B"],"maxChoices":1}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","B"],"type":"rating"}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","type":"rating","scale":{"min":2,"max":5}}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","type":"rating","scale":{"min":-1,"max":5}}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","type":"rating","scale":{"max":11}}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","type":"rating","scale":{"max":1}}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","type":"rating","scale":{"max":"5"}}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","type":"rating","scale":{"max":5,"step":1}}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","type":"rating","scale":5}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", $$$"""{"question":"Q?","type":"rating","scale":{"minLabel":"{{{new string('m', 41)}}}"}}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","type":"rating","scale":{"maxLabel":"Great‮"}}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","B"],"scale":{"max":5}}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","type":"rating","minLabel":"Bad"}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","B"],"type":"words"}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","type":"words","maxWords":0}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","type":"words","maxWords":6}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","type":"words","maxWords":"3"}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","B"],"type":"multiple","maxWords":3}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"","type":"words"}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, vote, """{"optionIds":["a"]}""", json, false, HttpStatusCode.UnprocessableEntity),
+            (HttpMethod.Post, vote, """{"rating":1}""", json, false, HttpStatusCode.UnprocessableEntity),
+            (HttpMethod.Post, vote, """{"words":["a"]}""", json, false, HttpStatusCode.UnprocessableEntity),
+            (HttpMethod.Post, vote, """{"optionId":"a","words":["a"]}""", json, false, HttpStatusCode.UnprocessableEntity),
+            (HttpMethod.Post, vote, """{"rating":"1"}""", json, false, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, vote, """{"optionIds":"a"}""", json, false, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, vote, """{"words":[1]}""", json, false, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls/nope/votes", """{"words":["a"]}""", json, false, HttpStatusCode.NotFound),
+            (HttpMethod.Post, $"/api/polls/{_poll.Id}/words/hide", """{"text":"a"}""", json, false, HttpStatusCode.Unauthorized),
+            (HttpMethod.Post, $"/api/polls/{_poll.Id}/words/hide", """{"text":"a"}""", json, true, HttpStatusCode.Conflict),
+            (HttpMethod.Post, $"/api/polls/{_poll.Id}/words/unhide", """{"text":7}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, $"/api/polls/{_poll.Id}/words/unhide", """{"text":"a"}""", "text/plain", true, HttpStatusCode.UnsupportedMediaType),
+            (HttpMethod.Post, $"/api/polls/{PathSegment("<b>")}/words/hide", """{"text":"a"}""", json, true, HttpStatusCode.NotFound),
+            (HttpMethod.Post, "/api/polls/nope/words/hide", """{"text":"a"}""", json, true, HttpStatusCode.NotFound),
+            (HttpMethod.Get, $"/api/polls/{_poll.Id}/words/hide", null, null, true, HttpStatusCode.MethodNotAllowed),
         ];
         foreach (var (method, path, body, type, admin, expected) in table)
         {
@@ -183,6 +226,44 @@ public sealed class BadInputTests : IAsyncLifetime
             Assert.NotEqual(HttpStatusCode.Accepted, status);
         }, iter: 150, threads: 1);
         Assert.Equal(before, await StoredAsync());
+    }
+
+    [Fact]
+    public async Task Random_ballots_for_every_type_are_accepted_or_refused_with_a_documented_4xx_never_5xx()
+    {
+        var polls = new[]
+        {
+            """{"question":"Which?","type":"multiple","options":["A","B","C"],"maxChoices":2}""",
+            """{"question":"How?","type":"rating","scale":{"min":0,"max":3}}""",
+            """{"question":"In a word?","type":"words","maxWords":2}""",
+        };
+        var ids = new List<string>();
+        foreach (var body in polls)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/polls") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestEnvironment.AdminToken);
+            using var created = await _app.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            ids.Add((await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(created.Content)).GetProperty("id").GetString()!);
+        }
+        var text = Gen.OneOf(Gen.String, Gen.OneOf<string>(Nasty), Gen.OneOf<string>("a", "b", "c", "0", "3", "4", "fast", "Ｆａｓｔ"));
+        var field = Gen.OneOf<object?>(
+            text.Select(t => (object?)t),
+            text.Array[0, 4].Select(a => (object?)a),
+            Gen.Int[-2, 5].Select(i => (object?)i),
+            Gen.Int[0, 0].Select(_ => (object?)null));
+        var ballots = Gen.Select(Gen.Int[0, 2], Gen.OneOf<string>("optionId", "optionIds", "rating", "words").Array[1, 2], field.Array[2], (poll, names, values) => (poll, names, values));
+        await ballots.SampleAsync(async b =>
+        {
+            var body = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var (name, value) in b.names.Zip(b.values))
+            {
+                body[name] = value;
+            }
+            var json = System.Text.Json.JsonSerializer.Serialize(body);
+            var status = await SendAsync(HttpMethod.Post, $"/api/polls/{ids[b.poll]}/votes", Encoding.UTF8.GetBytes(json), "application/json");
+            Assert.True(status is HttpStatusCode.Accepted or HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity or HttpStatusCode.RequestEntityTooLarge, $"{json}: {(int)status}");
+        }, iter: 300, threads: 1);
     }
 
     [Fact]
