@@ -202,6 +202,11 @@ internal static class PollApi
         {
             return UnknownPoll(pollId);
         }
+        if (snapshot.Type == PollType.Words)
+        {
+            // The export lists every visible word, not only the 50 the results show.
+            snapshot = snapshot with { Words = await results.VisibleWordsAsync(pollId, http.RequestAborted) };
+        }
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{ResultsCsv.FileName(snapshot.PollId)}\"";
         // The byte order mark tells Excel the file is UTF-8; without it, accented labels arrive garbled.

@@ -6,7 +6,8 @@ namespace Voting.Poll;
 
 /// <summary>
 /// A poll's results as CSV (RFC 4180: comma separated, CRLF line ends, fields with a comma, quote or
-/// line break in double quotes, quotes doubled), one row per option after a header row. A cell that
+/// line break in double quotes, quotes doubled), one row per option (or scale value, or visible word
+/// of a words poll, the word as both id and label) after a header row. A cell that
 /// a spreadsheet would read as a formula (starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab
 /// or carriage return) gets a leading apostrophe, as OWASP's CSV injection advice says, so a label
 /// like <c>=HYPERLINK("…")</c> arrives as text.
@@ -21,7 +22,8 @@ internal static class ResultsCsv
     {
         var csv = new StringBuilder(Header.Length + 2 + results.Options.Count * 64);
         csv.Append(Header).Append("\r\n");
-        foreach (var option in results.Options)
+        var rows = results.Words is { } words ? words.Select(w => new OptionResult(w.Text, w.Text, w.Votes)) : results.Options;
+        foreach (var option in rows)
         {
             // The share of voters who chose the option, 0 to 1 (a spreadsheet formats it as a percentage).
             var share = results.Total == 0 ? 0m : Math.Round((decimal)option.Votes / results.Total, 4);

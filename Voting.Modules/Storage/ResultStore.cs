@@ -12,6 +12,22 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
     public Task<PollResults?> ReadAsync(string pollId, CancellationToken cancellationToken) =>
         Transient.RetryOnceAsync(dataSource, ct => ReadOnceAsync(pollId, ct), cancellationToken);
 
+    /// <summary>
+    /// Every word of a words poll that is not hidden, most votes first, ties by text: for the
+    /// organiser's export, which lists them all (O(words), never on the audience's path).
+    /// </summary>
+    public Task<IReadOnlyList<WordResult>> VisibleWordsAsync(string pollId, CancellationToken cancellationToken) =>
+        Transient.RetryOnceAsync(dataSource, async ct =>
+        {
+            const string sql = """
+                SELECT word AS Text, votes AS Votes FROM word_tallies
+                WHERE poll_id = @PollId AND hidden IS NOT TRUE AND votes > 0
+                ORDER BY votes DESC, word
+                """;
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            return (IReadOnlyList<WordResult>)(await connection.QueryAsync<WordResult>(new CommandDefinition(sql, new { PollId = pollId }, cancellationToken: ct))).AsList();
+        }, cancellationToken);
+
     public Task<bool> ExistsAsync(string pollId, CancellationToken cancellationToken) =>
         Transient.RetryOnceAsync(dataSource, ct => ExistsOnceAsync(pollId, ct), cancellationToken);
 

@@ -93,6 +93,50 @@ public sealed class CsvExportTests : IAsyncLifetime
         Assert.False((await _app.Client.GetFromJsonAsync<PollDefinition>($"/api/polls/{poll.Id}"))!.Closed);
     }
 
+    [Fact]
+    public async Task A_words_poll_exports_every_visible_word_and_a_rating_poll_every_scale_value()
+    {
+        async Task<string> CreateAsync(string body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/polls") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestEnvironment.AdminToken);
+            using var created = await _app.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            return (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString()!;
+        }
+        async Task VoteAsync(string pollId, string body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/polls/{pollId}/votes") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Add("Cookie", $"voter={Api.NewVoter()}");
+            using var response = await _app.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+        var words = await CreateAsync("""{"question":"In a word?","type":"words","maxWords":2}""");
+        var rating = await CreateAsync("""{"question":"How?","type":"rating","scale":{"max":3}}""");
+        await VoteAsync(words, """{"words":["=cmd","Fast"]}""");
+        await VoteAsync(words, """{"words":["fast","rude"]}""");
+        await VoteAsync(rating, """{"rating":3}""");
+        await Eventually.WaitAsync(async () => (await _app.Service<ResultStore>().ReadAsync(words, CancellationToken.None))!.Total == 2
+            && (await _app.Service<ResultStore>().ReadAsync(rating, CancellationToken.None))!.Total == 1, TimeSpan.FromSeconds(10), "the ballots counted");
+        using (var hide = new HttpRequestMessage(HttpMethod.Post, $"/api/polls/{words}/words/hide") { Content = new StringContent("""{"text":"RUDE"}""", Encoding.UTF8, "application/json") })
+        {
+            hide.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestEnvironment.AdminToken);
+            using var hidden = await _app.Client.SendAsync(hide);
+            Assert.Equal(HttpStatusCode.NoContent, hidden.StatusCode);
+        }
+
+        using var wordsCsv = await ExportAsync(words, TestEnvironment.AdminToken);
+        var rows = ParseCsv((await wordsCsv.Content.ReadAsStringAsync()).TrimStart('\uFEFF'));
+        Assert.Equal(["fast", "'=cmd"], rows.Skip(1).Select(r => r[2]));
+        Assert.Equal(["2", "1"], rows.Skip(1).Select(r => r[4]));
+        Assert.Equal(["1", "0.5"], rows.Skip(1).Select(r => r[5]));
+
+        using var ratingCsv = await ExportAsync(rating, TestEnvironment.AdminToken);
+        rows = ParseCsv((await ratingCsv.Content.ReadAsStringAsync()).TrimStart('\uFEFF'));
+        Assert.Equal(["1", "2", "3"], rows.Skip(1).Select(r => r[2]));
+        Assert.Equal(["0", "0", "1"], rows.Skip(1).Select(r => r[4]));
+    }
+
     /// <summary>An RFC 4180 reader, strict: CRLF line ends, quoted fields with doubled quotes.</summary>
     private static List<List<string>> ParseCsv(string text)
     {
