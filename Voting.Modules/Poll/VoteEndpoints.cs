@@ -32,23 +32,31 @@ internal static class VoteEndpoints
     private static IResult Show(string pollId, [AsParameters] VotePageRequest request) =>
         request.Catalog.Find(pollId) is { } poll ? Respond(VoteViews.Vote(poll, request.Tokens(), request.Now)) : NotFound();
 
-    private static async Task<IResult> Submit(string pollId, [FromForm(Name = "optionId")] string? optionId, [AsParameters] VotePageRequest request, VoteService votes)
+    /// <summary>
+    /// The form post of every type: <c>optionId</c> (single, rating), <c>optionIds</c> (multiple) or
+    /// <c>words</c> (words; empty inputs are left out). A ballot that does not fit is the form again
+    /// with a 422 saying why, and nothing is stored.
+    /// </summary>
+    private static async Task<IResult> Submit(string pollId, IFormCollection form, [AsParameters] VotePageRequest request, VoteService votes)
     {
         var poll = request.Catalog.Find(pollId);
         if (poll is null)
         {
             return NotFound();
         }
-        if (string.IsNullOrEmpty(optionId) || !Ids.IsValid(optionId) || poll.FindOption(optionId) is not { } option)
+        var (ballot, problem) = FormBallot.Read(poll, form);
+        if (ballot is null)
         {
-            return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, "Choose one of the options."), 422);
+            return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, problem), 422);
         }
         var http = request.Http;
-        var outcome = await votes.CastAsync(poll.Id, option.Id, VoterCookie.GetOrIssue(http), http.RequestAborted);
+        var outcome = await votes.CastAsync(poll.Id, ballot, VoterCookie.GetOrIssue(http), http.RequestAborted);
         switch (outcome)
         {
             case VoteOutcome.Accepted:
-                return Respond(VoteViews.Voted(poll, option));
+                return Respond(VoteViews.Voted(poll, ballot));
+            case VoteOutcome.UnknownOption:
+                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, FormBallot.Hint(poll)), 422);
             case VoteOutcome.Closed:
                 return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, null), 409);
             case VoteOutcome.NotConfirmed:

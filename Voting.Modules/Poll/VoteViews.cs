@@ -47,7 +47,7 @@ internal static class VoteViews
     public static string VoteAgain(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? message) =>
         Page(poll.Question, VoteForm(poll, tokens, now, message), Scripts);
 
-    public static string Voted(PollDefinition poll, PollOption option) => Page("Your vote is in", Confirmation(poll, option));
+    public static string Voted(PollDefinition poll, Ballot ballot) => Page("Your vote is in", Confirmation(poll, ballot));
 
     /// <summary>
     /// A poll with a timer carries the closing time and the server's time of drawing, so the script
@@ -78,29 +78,23 @@ internal static class VoteViews
             body.Append($"""<p class="notice error" role="alert">{E(message)}</p>""");
         }
         body.Append($"""
-            <form method="post" action="/polls/{E(poll.Id)}" class="options" data-api="/api/polls/{E(poll.Id)}/votes">
+            <form method="post" action="/polls/{E(poll.Id)}" class="options {PollTypes.Name(poll.Type)}" data-api="/api/polls/{E(poll.Id)}/votes" data-type="{PollTypes.Name(poll.Type)}">
             <input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">
-            <fieldset><legend class="sr-only">{E(poll.Question)}</legend>
             """);
-        foreach (var option in poll.Options)
-        {
-            body.Append($"""
-                <button type="submit" name="optionId" value="{E(option.Id)}" data-option-id="{E(option.Id)}" class="option">{E(option.Label)}</button>
-                """);
-        }
+        body.Append(BallotViews.Fields(poll));
         body.Append($"""
-            </fieldset></form>
+            </form>
             <p class="status" role="status" aria-live="polite" data-vote-status></p>
             <p class="links"><a class="secondary" href="/results/{E(poll.Id)}" data-results-link>See the results</a></p></section>
             """);
         return body.ToString();
     }
 
-    private static string Confirmation(PollDefinition poll, PollOption option) => $"""
+    private static string Confirmation(PollDefinition poll, Ballot ballot) => $"""
         <section class="vote done" data-poll-id="{E(poll.Id)}">
         <h1>Your vote is in</h1>
         <p class="question">{E(poll.Question)}</p>
-        <p class="choice">You voted <strong data-voted-option-id="{E(option.Id)}">{E(option.Label)}</strong>. You can change it any time.</p>
+        {BallotViews.Chosen(poll, ballot)}
         <p class="links"><a class="button" href="/results/{E(poll.Id)}">See the results</a> <a class="secondary" href="/polls/{E(poll.Id)}">Change my vote</a></p>
         </section>
         """;

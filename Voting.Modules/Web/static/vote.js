@@ -6,8 +6,45 @@
   if (!form) return;
   const status = document.querySelector("[data-vote-status]");
 
+  const type = form.dataset.type || "single";
   const closeForm = () => {
-    for (const b of form.querySelectorAll("button[data-option-id]")) b.disabled = true;
+    for (const b of form.querySelectorAll("button, input:not([type=hidden])")) b.disabled = true;
+  };
+
+  // Multiple choice: once the most a ballot may hold are ticked, the others wait until one is unticked.
+  const checks = form.querySelector("[data-max-choices]");
+  const limitChoices = () => {
+    if (!checks) return;
+    const max = Number(checks.dataset.maxChoices);
+    const boxes = [...form.querySelectorAll("input[data-choice-id]")];
+    const full = boxes.filter((b) => b.checked).length >= max;
+    for (const b of boxes) if (!b.checked) b.disabled = full;
+  };
+  if (checks) {
+    form.addEventListener("change", limitChoices);
+    limitChoices();
+  }
+
+  // The JSON body and what the status line says, by the poll's type; null when nothing is chosen.
+  const ballot = (button) => {
+    if (type === "multiple") {
+      const chosen = [...form.querySelectorAll("input[data-choice-id]:checked")];
+      if (chosen.length === 0) return null;
+      return {
+        body: { optionIds: chosen.map((b) => b.value) },
+        text: chosen.map((b) => b.closest("label").textContent.trim()).join(", "),
+      };
+    }
+    if (type === "words") {
+      const words = [...form.querySelectorAll("input[data-word-input]")].map((i) => i.value.trim()).filter((w) => w.length > 0);
+      if (words.length === 0) return null;
+      return { body: { words }, text: words.join(", ") };
+    }
+    if (!button || !button.dataset.optionId) return undefined;
+    const text = button.textContent.trim();
+    return type === "rating"
+      ? { body: { rating: Number(button.dataset.optionId) }, text }
+      : { body: { optionId: button.dataset.optionId }, text };
   };
 
   // A poll with a timer counts down on the server's clock: the page carries the server's time when
@@ -37,9 +74,15 @@
 
   form.addEventListener("submit", async (event) => {
     const button = event.submitter;
-    if (!button || !button.dataset.optionId) return;
+    const chosen = ballot(button);
+    if (chosen === undefined) return;
     event.preventDefault();
-    const label = button.textContent.trim();
+    if (chosen === null) {
+      status.textContent = type === "words" ? "Type at least one word." : "Choose at least one option.";
+      status.dataset.state = "error";
+      return;
+    }
+    const label = chosen.text;
     status.textContent = "Sending your vote…";
     status.dataset.state = "sending";
     try {
@@ -47,7 +90,7 @@
         method: "POST",
         headers: { "Content-Type": "application/json" },
         credentials: "same-origin",
-        body: JSON.stringify({ optionId: button.dataset.optionId }),
+        body: JSON.stringify(chosen.body),
       });
       if (response.status === 202) {
         for (const b of form.querySelectorAll("button[data-option-id]")) {
@@ -55,7 +98,7 @@
         }
         status.textContent = `You voted ${label} — you can change it any time.`;
         status.dataset.state = "voted";
-        status.dataset.votedOptionId = button.dataset.optionId;
+        if (button && button.dataset.optionId) status.dataset.votedOptionId = button.dataset.optionId;
         return;
       }
       let detail = "";
