@@ -19,7 +19,7 @@ internal static class ResultViews
 
     /// <summary>Counts are in the HTML the server sends, so the page is right before any script runs.</summary>
     internal static string Render(PollResults snapshot) => $"""
-        <section class="results" {Data(snapshot)}>
+        <section class="results {PollTypes.Name(snapshot.Type)}" {Data(snapshot)}>
         <h1 class="question">{E(snapshot.Question)}</h1>
         {Countdown(snapshot)}
         {Chart(snapshot)}
@@ -29,7 +29,7 @@ internal static class ResultViews
         """;
 
     internal static string RenderPresenter(PollResults snapshot, string voteUrl) => $"""
-        <section class="results presenter" {Data(snapshot)}>
+        <section class="results presenter {PollTypes.Name(snapshot.Type)}" {Data(snapshot)}>
         <div class="stage">
         <h1 class="question">{E(snapshot.Question)}</h1>
         {Countdown(snapshot)}
@@ -52,7 +52,7 @@ internal static class ResultViews
     /// device's), and whether the counts are hidden. A hidden page is drawn without figures at all.
     /// </summary>
     private static string Data(PollResults snapshot) =>
-        $"""data-poll-id="{E(snapshot.PollId)}" data-hub="/hubs/results" data-server-now="{snapshot.AsOf.ToUnixTimeMilliseconds()}" data-closes-at="{TimeText.Millis(snapshot.ClosesAt)}"{(snapshot.Hidden ? " data-hidden" : "")}""";
+        $"""data-poll-id="{E(snapshot.PollId)}" data-hub="/hubs/results" data-server-now="{snapshot.AsOf.ToUnixTimeMilliseconds()}" data-closes-at="{TimeText.Millis(snapshot.ClosesAt)}" data-type="{PollTypes.Name(snapshot.Type)}"{(snapshot.Hidden ? " data-hidden" : "")}""";
 
     /// <summary>The closing time in words for a page without JavaScript; the script turns it into a countdown.</summary>
     private static string Countdown(PollResults snapshot) => snapshot.ClosesAt is { } at && !snapshot.Closed
@@ -74,8 +74,39 @@ internal static class ResultViews
         body.Append($"""
             <p class="notice closed" data-closed {(snapshot.Closed ? "" : "hidden")}>This poll is closed.</p>
             <p class="notice waiting" data-waiting role="status" {(snapshot.Hidden ? "" : "hidden")}>{(snapshot.Hidden ? WaitingFor(snapshot) : "")}</p>
-            <ol class="bars">
             """);
+        if (snapshot.Type == PollType.Words)
+        {
+            body.Append(WordCloud.Render(snapshot));
+        }
+        else
+        {
+            body.Append(Average(snapshot));
+            body.Append(Bars(snapshot));
+        }
+        body.Append($"""
+            <p class="summary"><span class="total"><strong data-total="{snapshot.Total}">{snapshot.Total}</strong> <span data-total-unit>{(snapshot.Total == 1 ? "vote" : "votes")}</span></span>
+            <span class="connection" data-connection data-state="connecting" role="status" hidden>Connecting…</span></p>
+            <p class="sr-only" aria-live="polite" data-announce></p>
+            """);
+        return body.ToString();
+    }
+
+    /// <summary>A rating poll's average, large on the presenter view; empty while hidden or before the first ballot.</summary>
+    private static string Average(PollResults snapshot)
+    {
+        if (snapshot.Type != PollType.Rating)
+        {
+            return "";
+        }
+        var value = snapshot.Hidden ? null : snapshot.Average.Value;
+        var text = value is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) : "";
+        return $"""<p class="average" data-average-box{(value is null ? " hidden" : "")}>Average <strong data-average="{text}">{text}</strong></p>""";
+    }
+
+    private static string Bars(PollResults snapshot)
+    {
+        var body = new StringBuilder("""<ol class="bars">""");
         foreach (var option in snapshot.Options)
         {
             body.Append($"""
@@ -85,13 +116,7 @@ internal static class ResultViews
                 </li>
                 """);
         }
-        body.Append($"""
-            </ol>
-            <p class="summary"><span class="total"><strong data-total="{snapshot.Total}">{snapshot.Total}</strong> <span data-total-unit>{(snapshot.Total == 1 ? "vote" : "votes")}</span></span>
-            <span class="connection" data-connection data-state="connecting" role="status" hidden>Connecting…</span></p>
-            <p class="sr-only" aria-live="polite" data-announce></p>
-            """);
-        return body.ToString();
+        return body.Append("</ol>").ToString();
     }
 
     /// <summary>A hidden poll's rows carry no figure at all (not even a zero): the script adds them on the reveal.</summary>

@@ -71,6 +71,40 @@
     return changed;
   };
 
+  // A words poll's cloud: rebuilt from each message, in the order the server sends (most votes
+  // first), so the DOM, and a screen reader, read the most given words first. Sizes as WordCloud.cs.
+  const cloud = section.querySelector("[data-cloud]");
+  const cloudEmpty = section.querySelector("[data-cloud-empty]");
+  const wordSize = (votes, top) => (top <= 0 ? 1 : Math.min(6, Math.max(1, 1 + Math.round(5 * Math.sqrt(votes / top)))));
+  const drawCloud = (words, hidden) => {
+    if (!cloud) return;
+    const top = Math.max(0, ...words.map((w) => w.votes));
+    cloud.replaceChildren(...words.map((w) => {
+      const item = document.createElement("li");
+      item.className = "word";
+      item.dataset.word = w.text;
+      item.dataset.votes = String(w.votes);
+      item.dataset.size = String(wordSize(w.votes, top));
+      const votes = document.createElement("span");
+      votes.className = "sr-only";
+      votes.textContent = `, ${w.votes} ${w.votes === 1 ? "vote" : "votes"}`;
+      item.append(w.text, votes);
+      return item;
+    }));
+    if (cloudEmpty) cloudEmpty.hidden = hidden || words.length > 0;
+  };
+
+  // A rating poll's average: only while the results show, and only once there is a ballot.
+  const averageBox = section.querySelector("[data-average-box]");
+  const drawAverage = (average) => {
+    if (!averageBox) return;
+    const value = averageBox.querySelector("[data-average]");
+    const text = typeof average === "number" ? average.toFixed(2) : "";
+    value.dataset.average = text;
+    value.textContent = text;
+    averageBox.hidden = text === "";
+  };
+
   const waitingFor = (snapshot) => (snapshot.resultsVisibility === "closed" && !snapshot.closed && snapshot.resultsRevealed == null
     ? "Results appear when the poll closes." : "Results appear when the presenter reveals them.");
 
@@ -84,6 +118,8 @@
       fill.style.width = "0%";
     }
     markLeaders([], 0);
+    drawCloud([], true);
+    drawAverage(null);
     if (waiting) {
       waiting.textContent = waitingFor(snapshot);
       waiting.hidden = false;
@@ -112,7 +148,12 @@
       setWidth(row.querySelector(".fill"), p);
     }
     markLeaders(snapshot.options, snapshot.total);
-    if (setTotal(snapshot.total) && announce) {
+    if (Array.isArray(snapshot.words)) drawCloud(snapshot.words, false);
+    if (snapshot.type === "rating") drawAverage(snapshot.average);
+    const changed = setTotal(snapshot.total);
+    if (changed && announce && Array.isArray(snapshot.words)) {
+      announce.textContent = snapshot.words.length === 0 ? "No words yet." : `${snapshot.total} votes. Most given: ${snapshot.words[0].text}.`;
+    } else if (changed && announce) {
       const leader = [...snapshot.options].sort((a, b) => b.votes - a.votes)[0];
       announce.textContent = snapshot.total === 0 ? "No votes yet."
         : `${snapshot.total} votes. Leading: ${leader.label} with ${percent(leader.votes, snapshot.total)}%.`;
