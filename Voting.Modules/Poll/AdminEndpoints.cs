@@ -29,6 +29,8 @@ internal static class AdminEndpoints
         admin.MapPost("/polls/{pollId}/reveal", (string pollId, IFormCollection form, HttpContext http, PollReveal reveal) => SetRevealedAsync(pollId, true, http, reveal));
         admin.MapPost("/polls/{pollId}/hide", (string pollId, IFormCollection form, HttpContext http, PollReveal reveal) => SetRevealedAsync(pollId, false, http, reveal));
         admin.MapPost("/polls/{pollId}/timer", SetTimer);
+        admin.MapPost("/polls/{pollId}/words/hide", (string pollId, [FromForm(Name = "text")] string? text, HttpContext http, PollCatalog catalog, Storage.PollStore store) => SetWordHiddenAsync(pollId, text, true, http, catalog, store));
+        admin.MapPost("/polls/{pollId}/words/unhide", (string pollId, [FromForm(Name = "text")] string? text, HttpContext http, PollCatalog catalog, Storage.PollStore store) => SetWordHiddenAsync(pollId, text, false, http, catalog, store));
     }
 
     /// <summary>Polls on one page of the admin list.</summary>
@@ -74,7 +76,8 @@ internal static class AdminEndpoints
 
     private static async Task<IResult> Create([AsParameters] CreatePollForm form, [AsParameters] AdminRequest request, PollCreation creation)
     {
-        var wanted = new CreatePollRequest(null, form.Question, SplitLines(form.Options))
+        var kind = new QuestionFields(form.Type, form.MaxChoices, form.ScaleMin, form.ScaleMax, form.MinLabel, form.MaxLabel, form.MaxWords);
+        var wanted = AdminPollForm.Request(form.Question, form.Options, kind) with
         {
             ResultsVisibility = string.IsNullOrEmpty(form.ResultsVisibility) ? null : form.ResultsVisibility,
             DurationSeconds = Duration(form.DurationSeconds),
@@ -86,11 +89,11 @@ internal static class AdminEndpoints
         }
         var page = request.Catalog.Page(null, PageSize)!;
         var totals = await request.TotalsAsync(page.Polls.Select(p => p.Id).ToArray());
-        var typed = new AdminViews.CreateForm(form.Question, form.Options, created.Errors) { ResultsVisibility = form.ResultsVisibility, Duration = form.DurationSeconds };
+        var typed = new AdminViews.CreateForm(form.Question, form.Options, created.Errors) { ResultsVisibility = form.ResultsVisibility, Duration = form.DurationSeconds, Kind = kind };
         return Private(request.Http, AdminViews.Home(request.Tokens(), page, totals, typed, request.Now), StatusCodes.Status422UnprocessableEntity);
     }
 
-    private static async Task<IResult> Show(string pollId, [AsParameters] AdminRequest request, IOptions<WebSettings> web)
+    private static async Task<IResult> Show(string pollId, [AsParameters] AdminRequest request, IOptions<WebSettings> web, SubmittedWords submitted)
     {
         if (request.Catalog.Find(pollId) is not { } poll)
         {
@@ -98,7 +101,31 @@ internal static class AdminEndpoints
         }
         var totals = await request.TotalsAsync([poll.Id]);
         var voteUrl = ShareLink.VoteUrl(web.Value.PublicUrl, request.Http.Request, poll.Id);
-        return Private(request.Http, AdminViews.Poll(request.Tokens(), poll, totals, voteUrl, request.Now));
+        var words = poll.Type == Storage.PollType.Words ? await submitted.ReadAsync(poll.Id, request.Http.RequestAborted) : null;
+        return Private(request.Http, AdminViews.Poll(request.Tokens(), poll, totals, voteUrl, request.Now, words));
+    }
+
+    /// <summary>
+    /// Hide or Unhide beside a word: the same normalisation and store call as the API's
+    /// <c>words/hide</c>, then back to the poll's page.
+    /// </summary>
+    private static async Task<IResult> SetWordHiddenAsync(string pollId, string? text, bool hidden, HttpContext http, PollCatalog catalog, Storage.PollStore store)
+    {
+        if (catalog.Find(pollId) is not { } poll)
+        {
+            return Private(http, AdminViews.UnknownPoll(), StatusCodes.Status404NotFound);
+        }
+        if (poll.Type != Storage.PollType.Words)
+        {
+            return Problems.Of(StatusCodes.Status409Conflict, "This poll takes no words: only a words poll has words to hide.");
+        }
+        if (text is null || BallotRequest.Word(text) is not { } word)
+        {
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, $"A word is 1 to {WordText.MaxLength} characters of visible text, without control characters.");
+        }
+        return await store.SetWordHiddenAsync(poll.Id, word, hidden, http.RequestAborted)
+            ? SeeOther(http, PollPage(poll.Id))
+            : Private(http, AdminViews.UnknownPoll(), StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> Close(string pollId, IFormCollection form, HttpContext http, PollClosing closing) =>
@@ -163,7 +190,14 @@ internal static class AdminEndpoints
         [FromForm(Name = "question")] string? Question,
         [FromForm(Name = "options")] string? Options,
         [FromForm(Name = "resultsVisibility")] string? ResultsVisibility,
-        [FromForm(Name = "durationSeconds")] string? DurationSeconds);
+        [FromForm(Name = "durationSeconds")] string? DurationSeconds,
+        [FromForm(Name = "type")] string? Type,
+        [FromForm(Name = "maxChoices")] string? MaxChoices,
+        [FromForm(Name = "scaleMin")] string? ScaleMin,
+        [FromForm(Name = "scaleMax")] string? ScaleMax,
+        [FromForm(Name = "minLabel")] string? MinLabel,
+        [FromForm(Name = "maxLabel")] string? MaxLabel,
+        [FromForm(Name = "maxWords")] string? MaxWords);
 
     /// <summary>What a page that lists polls needs: the request and its form tokens, the polls and their vote counts.</summary>
     private readonly record struct AdminRequest(HttpContext Http, IAntiforgery Antiforgery, PollCatalog Catalog, Storage.PollStore Store, TimeProvider Time)

@@ -20,6 +20,8 @@ internal static class AdminViews
 
         public string? Duration { get; init; }
 
+        public QuestionFields Kind { get; init; } = new();
+
         public string? Error(string field) => Errors is not null && Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
     }
 
@@ -52,15 +54,15 @@ internal static class AdminViews
     public static string Home(AntiforgeryTokenSet tokens, PollPage page, IReadOnlyDictionary<string, long>? totals, CreateForm form, DateTimeOffset now) =>
         Page(Title, Dashboard(tokens, page, totals, form, now), Scripts, "admin");
 
-    public static string Poll(AntiforgeryTokenSet tokens, PollDefinition poll, IReadOnlyDictionary<string, long>? totals, string voteUrl, DateTimeOffset now) =>
-        Page(poll.Question, Detail(tokens, poll, Count(totals, poll.Id), voteUrl, now), Scripts, "admin");
+    public static string Poll(AntiforgeryTokenSet tokens, PollDefinition poll, IReadOnlyDictionary<string, long>? totals, string voteUrl, DateTimeOffset now, SubmittedWords.List? words = null) =>
+        Page(poll.Question, Detail(tokens, poll, Count(totals, poll.Id), voteUrl, now, words), Scripts, "admin");
 
     public static string UnknownPoll() => NoSuchPoll("/admin", "All polls");
 
     private static long? Count(IReadOnlyDictionary<string, long>? totals, string pollId) =>
         totals is null ? null : totals.GetValueOrDefault(pollId);
 
-    private static string Hidden(AntiforgeryTokenSet tokens) =>
+    internal static string Hidden(AntiforgeryTokenSet tokens) =>
         $"""<input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">""";
 
     private static string Dashboard(AntiforgeryTokenSet tokens, PollPage page, IReadOnlyDictionary<string, long>? totals, CreateForm form, DateTimeOffset now)
@@ -76,8 +78,10 @@ internal static class AdminViews
             {Hidden(tokens)}
             {Field(form.Error("question"), "question", """<label for="question">Question</label>""",
                 $"""<input id="question" name="question" maxlength="{NewPoll.MaxQuestionLength}" required value="{E(form.Question)}"{Invalid(form.Error("question"), "question")}>""")}
-            {Field(form.Error("options"), "options", $"""<label for="options">Options <span class="hint">one per line, {NewPoll.MinOptions} to {NewPoll.MaxOptions}</span></label>""",
-                $"""<textarea id="options" name="options" rows="4" required placeholder="Yes&#10;No"{Invalid(form.Error("options"), "options")}>{E(form.Options)}</textarea>""")}
+            {AdminTypeViews.TypeChoice(form.Kind, form.Error("type"))}
+            {Field(form.Error("options"), "options", $"""<label for="options">Options <span class="hint">one per line, {NewPoll.MinOptions} to {NewPoll.MaxOptions}; single and multiple choice only</span></label>""",
+                $"""<textarea id="options" name="options" rows="4" placeholder="Yes&#10;No"{Invalid(form.Error("options"), "options")}>{E(form.Options)}</textarea>""")}
+            {AdminTypeViews.TypeFields(form.Kind, form.Error)}
             {VisibilityChoice(form)}
             {Field(form.Error("durationSeconds"), "duration", """<label for="duration">Closes by itself after <span class="hint">seconds, {PollTimer.MinSeconds} to {PollTimer.MaxSeconds}; empty for no timer</span></label>""",
                 $"""<input id="duration" name="durationSeconds" type="number" inputmode="numeric" min="{PollTimer.MinSeconds}" max="{PollTimer.MaxSeconds}" step="1" value="{E(form.Duration)}"{Invalid(form.Error("durationSeconds"), "duration")}>""")}
@@ -114,7 +118,7 @@ internal static class AdminViews
         return body.ToString();
     }
 
-    private static string Detail(AntiforgeryTokenSet tokens, PollDefinition poll, long? votes, string voteUrl, DateTimeOffset now)
+    private static string Detail(AntiforgeryTokenSet tokens, PollDefinition poll, long? votes, string voteUrl, DateTimeOffset now, SubmittedWords.List? words)
     {
         var id = E(poll.Id);
         var body = new StringBuilder();
@@ -141,6 +145,10 @@ internal static class AdminViews
             </section>
             """);
         body.Append(Controls(tokens, poll, now));
+        if (words is not null)
+        {
+            body.Append(AdminTypeViews.Words(tokens, poll, words));
+        }
         if (poll.IsClosedAt(now))
         {
             body.Append("""<p class="notice closed" data-poll-closed>This poll is closed: it takes no more votes.</p>""");
@@ -238,11 +246,11 @@ internal static class AdminViews
         _ => """No timer: <strong data-closes-at="">open until you close it</strong>""",
     };
 
-    private static string Field(string? error, string name, string label, string input) => error is null
+    internal static string Field(string? error, string name, string label, string input) => error is null
         ? $"<div class=\"field\">{label}{input}</div>"
         : $"""<div class="field invalid">{label}{input}<p class="field-error" id="{name}-error">{E(error)}</p></div>""";
 
-    private static string Invalid(string? error, string name) =>
+    internal static string Invalid(string? error, string name) =>
         error is null ? "" : $""" aria-invalid="true" aria-describedby="{name}-error" """;
 
     private static string Votes(long? votes) => votes switch

@@ -27,6 +27,7 @@ internal static class PollModule
         services.AddSingleton<PollClosing>();
         services.AddSingleton<PollTimer>();
         services.AddSingleton<PollReveal>();
+        services.AddSingleton<SubmittedWords>();
         services.AddSingleton<AdminSession>();
         services.AddHostedService<PollCatalogRefresher>();
         services.AddVoteRateLimits();
