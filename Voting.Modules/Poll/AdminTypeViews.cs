@@ -41,7 +41,7 @@ internal static class AdminTypeViews
 
     public static string TypeFields(QuestionFields form, Func<string, string?> error) => $"""
         <fieldset class="type-fields" data-fields-for="multiple"><legend>Multiple choice</legend>
-        {AdminViews.Field(error("maxChoices"), "max-choices", """<label for="max-choices">Choose up to <span class="hint">empty for all the options</span></label>""",
+        {AdminViews.Field(error("maxChoices"), "max-choices", """<label for="max-choices">Choose up to <span class="hint">empty: no limit</span></label>""",
             $"""<input id="max-choices" name="maxChoices" type="number" inputmode="numeric" min="1" max="{NewPoll.MaxOptions}" step="1" value="{E(form.MaxChoices)}"{AdminViews.Invalid(error("maxChoices"), "max-choices")}>""")}
         </fieldset>
         <fieldset class="type-fields" data-fields-for="rating"><legend>Rating scale</legend>

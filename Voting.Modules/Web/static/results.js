@@ -92,7 +92,24 @@
       return item;
     }));
     if (cloudEmpty) cloudEmpty.hidden = hidden || words.length > 0;
+    fitCloud();
   };
+
+  // On the presenter view the cloud has one screen's height: when many long words overflow it, the
+  // whole cloud is scaled down in steps (sizes stay in proportion) until every word shows. Without a
+  // script the overflow is cut off instead of scrolling the projector.
+  const baseCloudSize = "clamp(0.8rem, min(1.1vw, 2.1vh), 2rem)";
+  function fitCloud() {
+    if (!cloud || !section.classList.contains("presenter")) return;
+    cloud.style.fontSize = "";
+    for (let scale = 0.9; cloud.scrollHeight > cloud.clientHeight + 1 && scale > 0.3; scale *= 0.9) {
+      cloud.style.fontSize = `calc(${scale.toFixed(3)} * ${baseCloudSize})`;
+    }
+  }
+  if (cloud) {
+    fitCloud();
+    window.addEventListener("resize", fitCloud);
+  }
 
   // A rating poll's average: only while the results show, and only once there is a ballot.
   const averageBox = section.querySelector("[data-average-box]");
