@@ -93,7 +93,7 @@ internal static class AdminEndpoints
         return Private(request.Http, AdminViews.Home(request.Tokens(), page, totals, typed, request.Now), StatusCodes.Status422UnprocessableEntity);
     }
 
-    private static async Task<IResult> Show(string pollId, [AsParameters] AdminRequest request, IOptions<WebSettings> web, SubmittedWords submitted)
+    private static async Task<IResult> Show(string pollId, [AsParameters] AdminRequest request, IOptions<WebSettings> web, Storage.SubmittedWords submitted)
     {
         if (request.Catalog.Find(pollId) is not { } poll)
         {

@@ -1,7 +1,7 @@
 using Dapper;
 using Npgsql;
 
-namespace Voting.Poll;
+namespace Voting.Storage;
 
 /// <summary>
 /// A words poll's words for its organiser, hidden ones included, most given first. Bounded: a poll may
