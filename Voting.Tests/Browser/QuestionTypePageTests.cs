@@ -176,4 +176,44 @@ public sealed class QuestionTypePageTests(Site site, ITestOutputHelper output) :
         watch.AssertClean();
         presenterWatch.AssertClean();
     }
+
+    [Fact]
+    public async Task Ticks_and_word_inputs_count_down_on_the_servers_clock_and_disable_at_zero_and_say_the_closing_time_without_JavaScript()
+    {
+        output.WriteLine(site.Versions);
+        var multiple = await CreateAsync(site, new { question = "Quick: which fruit?", options = new[] { "Apple", "Pear" }, type = "multiple", durationSeconds = 10 });
+        var words = await CreateAsync(site, new { question = "Quick: one word?", type = "words", maxWords = 2, durationSeconds = 10 });
+
+        await using var plain = await site.Browser.NewContextAsync(NoScript);
+        var still = await plain.NewPageAsync();
+        await still.GotoAsync(site.Url($"/polls/{words}"));
+        await Expect(still.Locator("[data-countdown]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Voting closes at \d{2}:\d{2}:\d{2} UTC on .+\.$"));
+
+        // This phone's clock is an hour fast: only the server's clock may close the form.
+        await using var phone = await site.Browser.NewContextAsync();
+        await phone.AddInitScriptAsync("(() => { const real = Date.now.bind(Date); Date.now = () => real() + 3600000; })()");
+        var ticks = await phone.NewPageAsync();
+        var ticksWatch = PageWatch.On(ticks);
+        await ticks.GotoAsync(site.Url($"/polls/{multiple}"));
+        var typing = await phone.NewPageAsync();
+        var typingWatch = PageWatch.On(typing);
+        await typing.GotoAsync(site.Url($"/polls/{words}"));
+        await Expect(ticks.GetByLabel("Apple")).ToBeEnabledAsync();
+        await Expect(typing.GetByLabel("Word 1")).ToBeEnabledAsync();
+        await Expect(typing.Locator("[data-countdown]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Voting closes in 0:(0\d|10)$"));
+
+        await Expect(ticks.GetByLabel("Apple")).ToBeDisabledAsync(new() { Timeout = 15_000 });
+        await Expect(ticks.GetByLabel("Pear")).ToBeDisabledAsync();
+        await Expect(ticks.GetByRole(AriaRole.Button, new() { Name = "Vote" })).ToBeDisabledAsync();
+        await Expect(typing.GetByLabel("Word 1")).ToBeDisabledAsync(new() { Timeout = 15_000 });
+        await Expect(typing.GetByRole(AriaRole.Button, new() { Name = "Send" })).ToBeDisabledAsync();
+        await Expect(typing.Locator("[data-countdown]")).ToHaveTextAsync("This poll is closed: it takes no more votes.");
+
+        // The page drawn now is the closed one, for every type.
+        await still.ReloadAsync();
+        await Expect(still.Locator(".notice.closed")).ToHaveTextAsync("This poll is closed.");
+        await Expect(still.Locator("input[data-word-input]")).ToHaveCountAsync(0);
+        ticksWatch.AssertClean();
+        typingWatch.AssertClean();
+    }
 }
