@@ -122,7 +122,7 @@ internal static class PollsCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var id = parse.GetValue(pollId)!;
-            if (await PollModule.ExportFromCommandLineAsync(CommandSettings.Postgres(parse), id, cancellationToken) is not { } csv)
+            if (await PollModule.ExportFromCommandLineAsync(CommandSettings.Postgres(parse), BlockedWords.Of(CommandSettings.Bind<ModerationSettings>(parse)), id, cancellationToken) is not { } csv)
             {
                 return await NoSuchPollAsync(parse, id);
             }

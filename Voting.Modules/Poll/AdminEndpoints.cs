@@ -29,8 +29,8 @@ internal static class AdminEndpoints
         admin.MapPost("/polls/{pollId}/reveal", (string pollId, IFormCollection form, HttpContext http, PollReveal reveal) => SetRevealedAsync(pollId, true, http, reveal));
         admin.MapPost("/polls/{pollId}/hide", (string pollId, IFormCollection form, HttpContext http, PollReveal reveal) => SetRevealedAsync(pollId, false, http, reveal));
         admin.MapPost("/polls/{pollId}/timer", SetTimer);
-        admin.MapPost("/polls/{pollId}/words/hide", (string pollId, [FromForm(Name = "text")] string? text, HttpContext http, PollCatalog catalog, Storage.PollStore store) => SetWordHiddenAsync(pollId, text, true, http, catalog, store));
-        admin.MapPost("/polls/{pollId}/words/unhide", (string pollId, [FromForm(Name = "text")] string? text, HttpContext http, PollCatalog catalog, Storage.PollStore store) => SetWordHiddenAsync(pollId, text, false, http, catalog, store));
+        admin.MapPost("/polls/{pollId}/words/hide", (string pollId, [FromForm(Name = "text")] string? text, HttpContext http, WordModeration moderation) => SetWordHiddenAsync(pollId, text, true, http, moderation));
+        admin.MapPost("/polls/{pollId}/words/unhide", (string pollId, [FromForm(Name = "text")] string? text, HttpContext http, WordModeration moderation) => SetWordHiddenAsync(pollId, text, false, http, moderation));
     }
 
     /// <summary>Polls on one page of the admin list.</summary>
@@ -105,28 +105,15 @@ internal static class AdminEndpoints
         return Private(request.Http, AdminViews.Poll(request.Tokens(), poll, totals, voteUrl, request.Now, words));
     }
 
-    /// <summary>
-    /// Hide or Unhide beside a word: the same normalisation and store call as the API's
-    /// <c>words/hide</c>, then back to the poll's page.
-    /// </summary>
-    private static async Task<IResult> SetWordHiddenAsync(string pollId, string? text, bool hidden, HttpContext http, PollCatalog catalog, Storage.PollStore store)
-    {
-        if (catalog.Find(pollId) is not { } poll)
+    /// <summary>Hide or Unhide beside a word (<see cref="WordModeration"/>, as the API's), then back to the poll's page.</summary>
+    private static async Task<IResult> SetWordHiddenAsync(string pollId, string? text, bool hidden, HttpContext http, WordModeration moderation) =>
+        await moderation.SetHiddenAsync(pollId, text ?? string.Empty, hidden, http.RequestAborted) switch
         {
-            return Private(http, AdminViews.UnknownPoll(), StatusCodes.Status404NotFound);
-        }
-        if (poll.Type != Storage.PollType.Words)
-        {
-            return Problems.Of(StatusCodes.Status409Conflict, "This poll takes no words: only a words poll has words to hide.");
-        }
-        if (text is null || BallotRequest.Word(text) is not { } word)
-        {
-            return Problems.Of(StatusCodes.Status422UnprocessableEntity, $"A word is 1 to {WordText.MaxLength} characters of visible text, without control characters.");
-        }
-        return await store.SetWordHiddenAsync(poll.Id, word, hidden, http.RequestAborted)
-            ? SeeOther(http, PollPage(poll.Id))
-            : Private(http, AdminViews.UnknownPoll(), StatusCodes.Status404NotFound);
-    }
+            ModerationOutcome.Done => SeeOther(http, PollPage(pollId)),
+            ModerationOutcome.NotAWord => Problems.Of(StatusCodes.Status422UnprocessableEntity, WordModeration.NotAWordMessage),
+            ModerationOutcome.NotWordsPoll => Problems.Of(StatusCodes.Status409Conflict, WordModeration.NotWordsPollMessage),
+            _ => Private(http, AdminViews.UnknownPoll(), StatusCodes.Status404NotFound),
+        };
 
     private static async Task<IResult> Close(string pollId, IFormCollection form, HttpContext http, PollClosing closing) =>
         await closing.CloseAsync(pollId, http.RequestAborted) switch

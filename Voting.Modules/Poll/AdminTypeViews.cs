@@ -79,7 +79,7 @@ internal static class AdminTypeViews
             var action = word.Hidden ? "unhide" : "hide";
             body.Append($"""
                 <li data-word="{E(word.Text)}" data-hidden="{(word.Hidden ? "true" : "false")}"><span class="word-text">{E(word.Text)}</span>
-                <span class="muted">{word.Votes} {(word.Votes == 1 ? "vote" : "votes")}{(word.Hidden ? ", hidden" : "")}</span>
+                <span class="muted">{word.Votes} {(word.Votes == 1 ? "vote" : "votes")}{(word.Blocked ? ", hidden (blocked word)" : word.Hidden ? ", hidden" : "")}</span>
                 <form method="post" action="/admin/polls/{id}/words/{action}">{AdminViews.Hidden(tokens)}<input type="hidden" name="text" value="{E(word.Text)}">
                 <button type="submit" class="plain" data-{action}-word>{(word.Hidden ? "Unhide" : "Hide")}<span class="sr-only"> {E(word.Text)}</span></button></form></li>
                 """);

@@ -28,8 +28,8 @@ internal static class PollApi
         admin.MapPost("/{pollId}/reveal", (string pollId, PollReveal reveal, HttpContext http) => SetRevealedAsync(pollId, true, reveal, http));
         admin.MapPost("/{pollId}/hide", (string pollId, PollReveal reveal, HttpContext http) => SetRevealedAsync(pollId, false, reveal, http));
         admin.MapPost("/{pollId}/timer", SetTimer);
-        admin.MapPost("/{pollId}/words/hide", (string pollId, PollCatalog catalog, PollStore store, HttpContext http) => SetWordHidden(pollId, true, catalog, store, http));
-        admin.MapPost("/{pollId}/words/unhide", (string pollId, PollCatalog catalog, PollStore store, HttpContext http) => SetWordHidden(pollId, false, catalog, store, http));
+        admin.MapPost("/{pollId}/words/hide", (string pollId, WordModeration moderation, HttpContext http) => SetWordHidden(pollId, true, moderation, http));
+        admin.MapPost("/{pollId}/words/unhide", (string pollId, WordModeration moderation, HttpContext http) => SetWordHidden(pollId, false, moderation, http));
 
         // The organiser's download: with the Bearer token, or from the admin page's signed-in session.
         api.MapGet("/{pollId}/results.csv", ExportCsv).AddEndpointFilter(AdminSessionFilter.RequireBearerOrSession);
@@ -117,7 +117,7 @@ internal static class PollApi
     /// <c>{"text": "…"}</c>: hides a word of a words poll from its results, or shows it again with its
     /// count intact. The word is matched after normalisation, and need not have been given yet.
     /// </summary>
-    private static async Task<Results<NoContent, ProblemHttpResult>> SetWordHidden(string pollId, bool hidden, PollCatalog catalog, PollStore store, HttpContext http)
+    private static async Task<Results<NoContent, ProblemHttpResult>> SetWordHidden(string pollId, bool hidden, WordModeration moderation, HttpContext http)
     {
         if (!Ids.IsValid(pollId))
         {
@@ -132,20 +132,13 @@ internal static class PollApi
         {
             return Problems.Of(StatusCodes.Status400BadRequest, "Say which word: {\"text\": \"…\"}.");
         }
-        if (BallotRequest.Word(text) is not { } word)
+        return await moderation.SetHiddenAsync(pollId, text, hidden, http.RequestAborted) switch
         {
-            return Problems.Of(StatusCodes.Status422UnprocessableEntity, $"A word is 1 to {WordText.MaxLength} characters of visible text, without control characters.");
-        }
-        var poll = catalog.Find(pollId) ?? await store.FindAsync(pollId, http.RequestAborted);
-        if (poll is null)
-        {
-            return UnknownPoll(pollId);
-        }
-        if (poll.Type != PollType.Words)
-        {
-            return Problems.Of(StatusCodes.Status409Conflict, "This poll takes no words: only a words poll has words to hide.");
-        }
-        return await store.SetWordHiddenAsync(pollId, word, hidden, http.RequestAborted) ? TypedResults.NoContent() : UnknownPoll(pollId);
+            ModerationOutcome.Done => TypedResults.NoContent(),
+            ModerationOutcome.NotAWord => Problems.Of(StatusCodes.Status422UnprocessableEntity, WordModeration.NotAWordMessage),
+            ModerationOutcome.NotWordsPoll => Problems.Of(StatusCodes.Status409Conflict, WordModeration.NotWordsPollMessage),
+            _ => UnknownPoll(pollId),
+        };
     }
 
     private static async Task<Results<Created<PollView>, ValidationProblem, ProblemHttpResult>> Create(HttpContext http, PollCreation creation, TimeProvider time)
@@ -198,14 +191,9 @@ internal static class PollApi
     /// <summary>The results as a spreadsheet reads them (<see cref="ResultsCsv"/>), during the vote or after, hidden or not.</summary>
     private static async Task<IResult> ExportCsv(string pollId, ResultStore results, HttpContext http)
     {
-        if (!Ids.IsValid(pollId) || await results.ReadAsync(pollId, http.RequestAborted) is not { } snapshot)
+        if (!Ids.IsValid(pollId) || await results.ReadForExportAsync(pollId, http.RequestAborted) is not { } snapshot)
         {
             return UnknownPoll(pollId);
-        }
-        if (snapshot.Type == PollType.Words)
-        {
-            // The export lists every visible word, not only the 50 the results show.
-            snapshot = snapshot with { Words = await results.VisibleWordsAsync(pollId, http.RequestAborted) };
         }
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{ResultsCsv.FileName(snapshot.PollId)}\"";

@@ -28,6 +28,7 @@ internal static class PollModule
         services.AddSingleton<PollTimer>();
         services.AddSingleton<PollReveal>();
         services.AddSingleton<SubmittedWords>();
+        services.AddSingleton<WordModeration>();
         services.AddSingleton<AdminSession>();
         services.AddHostedService<PollCatalogRefresher>();
         services.AddVoteRateLimits();
@@ -76,14 +77,14 @@ internal static class PollModule
     }
 
     /// <summary>A poll's results as the CSV the API serves (<see cref="ResultsCsv"/>), or null when there is no such poll.</summary>
-    public static async Task<string?> ExportFromCommandLineAsync(string postgres, string pollId, CancellationToken cancellationToken)
+    public static async Task<string?> ExportFromCommandLineAsync(string postgres, BlockedWords blocked, string pollId, CancellationToken cancellationToken)
     {
         if (!Ids.IsValid(pollId))
         {
             return null;
         }
         await using var data = StorageModule.CreateDataSource(postgres);
-        return await new ResultStore(data, TimeProvider.System).ReadAsync(pollId, cancellationToken) is { } results
+        return await new ResultStore(data, TimeProvider.System, blocked).ReadForExportAsync(pollId, cancellationToken) is { } results
             ? ResultsCsv.Write(results)
             : null;
     }

@@ -7,7 +7,7 @@ namespace Voting.Storage;
 /// Reads a poll's results from the kept tallies: cost O(options) or O(words shown), never O(votes). Each read is
 /// retried once on a transient error (the first command after a PostgreSQL restart fails).
 /// </summary>
-internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time)
+internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time, BlockedWords blocked)
 {
     public Task<PollResults?> ReadAsync(string pollId, CancellationToken cancellationToken) =>
         Transient.RetryOnceAsync(dataSource, ct => ReadOnceAsync(pollId, ct), cancellationToken);
@@ -16,17 +16,27 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
     /// Every word of a words poll that is not hidden, most votes first, ties by text: for the
     /// organiser's export, which lists them all (O(words), never on the audience's path).
     /// </summary>
-    public Task<IReadOnlyList<WordResult>> VisibleWordsAsync(string pollId, CancellationToken cancellationToken) =>
+    private Task<IReadOnlyList<WordResult>> VisibleWordsAsync(string pollId, CancellationToken cancellationToken) =>
         Transient.RetryOnceAsync(dataSource, async ct =>
         {
-            const string sql = """
+            const string sql = $"""
                 SELECT word AS Text, votes AS Votes FROM word_tallies
-                WHERE poll_id = @PollId AND hidden IS NOT TRUE AND votes > 0
+                WHERE poll_id = @PollId AND votes > 0 AND {BlockedWords.ShownSql}
                 ORDER BY votes DESC, word
                 """;
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            return (IReadOnlyList<WordResult>)(await connection.QueryAsync<WordResult>(new CommandDefinition(sql, new { PollId = pollId }, cancellationToken: ct))).AsList();
+            return (IReadOnlyList<WordResult>)(await connection.QueryAsync<WordResult>(new CommandDefinition(sql, new { PollId = pollId, Blocked = blocked.Entries }, cancellationToken: ct))).AsList();
         }, cancellationToken);
+
+    /// <summary>
+    /// The results as the organiser's CSV has them: as <see cref="ReadAsync"/>, but with every visible
+    /// word of a words poll rather than the 50 the results show.
+    /// </summary>
+    public async Task<PollResults?> ReadForExportAsync(string pollId, CancellationToken cancellationToken)
+    {
+        var results = await ReadAsync(pollId, cancellationToken);
+        return results is { Type: PollType.Words } ? results with { Words = await VisibleWordsAsync(pollId, cancellationToken) } : results;
+    }
 
     public Task<bool> ExistsAsync(string pollId, CancellationToken cancellationToken) =>
         Transient.RetryOnceAsync(dataSource, ct => ExistsOnceAsync(pollId, ct), cancellationToken);
@@ -38,7 +48,7 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
     {
         // One round trip: the poll with its ballot count, its options' tallies, its top words (none
         // for a poll of another type: an index probe that finds nothing).
-        const string sql = """
+        const string sql = $"""
             SELECT p.question AS Question, p.closed AS Closed, p.type AS Type, p.results_visibility AS Visibility,
                    p.results_revealed AS Revealed, p.closes_at AS ClosesAt, coalesce(b.ballots, 0) AS Ballots
             FROM polls p LEFT JOIN poll_ballots b ON b.poll_id = p.id
@@ -49,12 +59,12 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
             ORDER BY o.position;
             SELECT word AS Text, votes AS Votes
             FROM word_tallies
-            WHERE poll_id = @PollId AND hidden IS NOT TRUE AND votes > 0
+            WHERE poll_id = @PollId AND votes > 0 AND {BlockedWords.ShownSql}
             ORDER BY votes DESC, word
             LIMIT 50;
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var reader = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { PollId = pollId }, cancellationToken: cancellationToken));
+        await using var reader = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { PollId = pollId, Blocked = blocked.Entries }, cancellationToken: cancellationToken));
         var poll = await reader.ReadSingleOrDefaultAsync<PollRow>();
         var options = (await reader.ReadAsync<OptionResult>()).ToArray();
         var words = (await reader.ReadAsync<WordResult>()).ToArray();

@@ -18,6 +18,7 @@ internal static class StorageModule
     public static IServiceCollection AddStorage(this IServiceCollection services, int connections)
     {
         services.AddSettings<StorageSettings>();
+        services.AddModeration();
         services.AddSingleton(new PoolShare(connections));
         services.TryAddSingleton(sp => CreateDataSource(sp.GetRequiredService<IOptions<StorageSettings>>().Value.Postgres!, sp.GetServices<PoolShare>().Sum(s => s.Connections)));
         services.TryAddSingleton(TimeProvider.System);

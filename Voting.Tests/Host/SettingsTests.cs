@@ -33,7 +33,7 @@ public partial class SettingsTests
             "Voting__ShutdownTimeoutSeconds", "Voting__Queue__StreamKey", "Voting__Queue__DeadLetterKey", "Voting__Queue__Group",
             "Voting__Queue__AddTimeoutMilliseconds", "Voting__Worker__BatchSize", "Voting__Worker__ClaimIdleSeconds",
             "Voting__Worker__MaxIdleDelayMilliseconds", "Voting__Worker__RemoveIdleConsumersAfterSeconds",
-            "Voting__Result__PushIntervalMilliseconds", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT",
+            "Voting__Result__PushIntervalMilliseconds", "Voting__Moderation__BlockedWords", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT",
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), SettingKeys.All.Order(StringComparer.Ordinal));
     }

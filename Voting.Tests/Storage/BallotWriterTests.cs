@@ -177,7 +177,7 @@ public class BallotWriterTests
             }
         }
         await writer.WriteAsync(ballots, CancellationToken.None);
-        var results = new ResultStore(data, TimeProvider.System);
+        var results = new ResultStore(data, TimeProvider.System, new BlockedWords());
 
         var read = (await results.ReadAsync("top", CancellationToken.None))!;
         Assert.Equal(PollType.Words, read.Type);
@@ -242,7 +242,7 @@ public class BallotWriterTests
         }
         await Migrator.MigrateAsync(database, NullLoggerFactory.Instance, CancellationToken.None);
 
-        var results = new ResultStore(data, TimeProvider.System);
+        var results = new ResultStore(data, TimeProvider.System, new BlockedWords());
         var read = (await results.ReadAsync("old", CancellationToken.None))!;
         Assert.Equal(PollType.Single, read.Type);
         Assert.Equal(30, read.Total);

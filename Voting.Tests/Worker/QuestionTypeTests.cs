@@ -33,6 +33,7 @@ public sealed class QuestionTypeTests : IAsyncLifetime
             ["Voting:RateLimits:PerVoterPerMinute"] = "0",
             ["Voting:RateLimits:PerAddressPerSecond"] = "0",
             ["Voting:RateLimits:NewVotersPerAddressPerMinute"] = "0",
+            ["Voting:Moderation:BlockedWords"] = "idiot, ＳＰＡＭ ",
         });
         await _app.WaitUntilReadyAsync();
     }
@@ -229,6 +230,61 @@ public sealed class QuestionTypeTests : IAsyncLifetime
             Assert.Contains(names, answer, StringComparison.Ordinal);
         }
         await AcceptedAsync(id, $$"""{"words":["{{new string('x', 30)}}"]}""", Api.NewVoter());
+    }
+
+    [Fact]
+    public async Task Blocked_words_stay_out_of_results_pushes_and_the_csv_until_the_organiser_shows_them()
+    {
+        var id = (await CreateAsync("""{"question":"One word for the talk?","type":"words"}""")).GetProperty("id").GetString()!;
+        var (hub, pushes) = await SubscribeAsync(id);
+        await using var _ = hub;
+        await AcceptedAsync(id, """{"words":["Idiot","fast"]}""", Api.NewVoter());
+        await AcceptedAsync(id, """{"words":["big  IDIOT","spam","idiots"]}""", Api.NewVoter());
+        await AcceptedAsync(id, """{"words":["fast"]}""", Api.NewVoter());
+
+        // "idiot" and "spam" are blocked as the list was written (full width, capitals), and so is a
+        // word of which one part is blocked; "idiots" is another word. The ballots all count.
+        var results = await ResultsWhenAsync(id, r => Total(r) == 3, "three ballots");
+        Assert.Equal(new Dictionary<string, long> { ["fast"] = 2, ["idiots"] = 1 }, Votes(results, "words", "text"));
+        await Eventually.WaitAsync(() => pushes.TryPeekLast() is { } last && last.Contains("\"idiots\"", StringComparison.Ordinal), Wait, "a push with the three ballots");
+        Assert.DoesNotContain("\"idiot\"", pushes.TryPeekLast(), StringComparison.Ordinal);
+        Assert.DoesNotContain("spam", pushes.TryPeekLast(), StringComparison.Ordinal);
+        var csv = await CsvAsync(id);
+        Assert.Contains("fast", csv, StringComparison.Ordinal);
+        Assert.DoesNotContain("spam", csv, StringComparison.Ordinal);
+        Assert.DoesNotContain("big idiot", csv, StringComparison.Ordinal);
+
+        // The organiser's list shows them, hidden by the list, so they can be shown.
+        var listed = (await _app.Service<Voting.Storage.SubmittedWords>().ReadAsync(id, CancellationToken.None)).Words.ToDictionary(w => w.Text);
+        Assert.True(listed["idiot"] is { Hidden: true, Blocked: true, Votes: 1 });
+        Assert.True(listed["big idiot"] is { Hidden: true, Blocked: true });
+        Assert.True(listed["fast"] is { Hidden: false, Blocked: false, Votes: 2 });
+
+        // The organiser's Unhide beats the list, with the count kept; Hide keeps it hidden again.
+        using (var unhide = await SendAsync(HttpMethod.Post, $"/api/polls/{id}/words/unhide", """{"text":"IDIOT"}""", admin: true))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, unhide.StatusCode);
+        }
+        Assert.Equal(new Dictionary<string, long> { ["fast"] = 2, ["idiot"] = 1, ["idiots"] = 1 }, Votes(await ResultsAsync(id), "words", "text"));
+        Assert.Contains("idiot,", await CsvAsync(id), StringComparison.Ordinal);
+        await Eventually.WaitAsync(() => pushes.TryPeekLast() is { } last && last.Contains("\"idiot\"", StringComparison.Ordinal), Wait, "a push with the shown word");
+        listed = (await _app.Service<Voting.Storage.SubmittedWords>().ReadAsync(id, CancellationToken.None)).Words.ToDictionary(w => w.Text);
+        Assert.True(listed["idiot"] is { Hidden: false, Blocked: false });
+
+        using (var hide = await SendAsync(HttpMethod.Post, $"/api/polls/{id}/words/hide", """{"text":"idiot"}""", admin: true))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, hide.StatusCode);
+        }
+        Assert.False(Votes(await ResultsAsync(id), "words", "text").ContainsKey("idiot"));
+        listed = (await _app.Service<Voting.Storage.SubmittedWords>().ReadAsync(id, CancellationToken.None)).Words.ToDictionary(w => w.Text);
+        Assert.True(listed["idiot"] is { Hidden: true, Blocked: false, Votes: 1 });
+    }
+
+    private async Task<string> CsvAsync(string pollId)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"/api/polls/{pollId}/results.csv", admin: true);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
     }
 
     [Fact]
