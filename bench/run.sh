@@ -160,10 +160,15 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) 
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f %%", (b > 0 ? 100 * a / b : 0)}'; }
 
-create_poll() { # ID → the option ids, comma-separated
+create_poll() { # ID [single|multiple|words] → the option ids, comma-separated (none for words)
+  local body
+  case "${2:-single}" in
+    single) body="{\"id\":\"$1\",\"question\":\"Benchmark $1\",\"options\":[\"alpha\",\"beta\",\"gamma\",\"delta\"]}" ;;
+    multiple) body="{\"id\":\"$1\",\"question\":\"Benchmark $1\",\"type\":\"multiple\",\"options\":[\"alpha\",\"beta\",\"gamma\",\"delta\",\"epsilon\",\"zeta\"]}" ;;
+    words) body="{\"id\":\"$1\",\"question\":\"Benchmark $1\",\"type\":\"words\"}" ;;
+  esac
   curl -sf -X POST "http://127.0.0.1:${role_port[poll]}/api/polls" -H "Authorization: Bearer $token" \
-    -H 'Content-Type: application/json' -d "{\"id\":\"$1\",\"question\":\"Benchmark $1\",\"options\":[\"alpha\",\"beta\",\"gamma\",\"delta\"]}" \
-    | jq -r '[.options[].id] | join(",")'
+    -H 'Content-Type: application/json' -d "$body" | jq -r '[.options[].id] | join(",")'
 }
 
 start_role poll
@@ -171,8 +176,9 @@ start_role result
 disturbed=()
 
 # --- 1. poll against a bare XADD endpoint -------------------------------------------------------
-log "1. Poll: wrk -t2 -c$WRK_CONNECTIONS -d${POLL_SECONDS}s, every request a new voter; alternating with a bare XADD endpoint"
+log "1. Poll: wrk -t2 -c$WRK_CONNECTIONS -d${POLL_SECONDS}s, every request a new voter; alternating with a bare XADD endpoint and a words poll"
 options=$(create_poll p1)
+create_poll pw words >/dev/null
 export BENCH_OPTION=${options%%,*}
 bare_port=$(take_port)
 DOTNET_gcServer=1 "$bench_exe" bare --urls "http://127.0.0.1:$bare_port" --redis "$redis_conn" >"$work/bare.log" 2>&1 &
@@ -184,11 +190,13 @@ until curl -sf "http://127.0.0.1:$bare_port/healthz" >/dev/null 2>&1; do
 done
 app_url="http://127.0.0.1:${role_port[poll]}/api/polls/p1/votes"
 bare_url="http://127.0.0.1:$bare_port/api/polls/p1/votes"
-wrk_vote() { wrk -t2 -c$WRK_CONNECTIONS -d"$2"s -s "$root/bench/wrk/vote.lua" "$1" 2>&1; }
+words_url="http://127.0.0.1:${role_port[poll]}/api/polls/pw/votes"
+wrk_vote() { wrk -t2 -c$WRK_CONNECTIONS -d"$2"s -s "$root/bench/wrk/${3:-vote}.lua" "$1" 2>&1; }
 wrk_vote "$app_url" "$WARMUP_SECONDS" >/dev/null
 wrk_vote "$bare_url" "$WARMUP_SECONDS" >/dev/null
+wrk_vote "$words_url" "$WARMUP_SECONDS" vote-words >/dev/null
 poll_from=$(now_ms)
-declare -a app_rps app_p50 app_p99 bare_rps bare_p50 bare_p99 poll_loads
+declare -a app_rps app_p50 app_p99 bare_rps bare_p50 bare_p99 poll_loads words_rps words_p99
 for i in $(seq "$RUNS"); do
   redis-cli -p "$redis_port" unlink votes bench:bare >/dev/null
   poll_loads+=("$(loadavg)")
@@ -197,6 +205,9 @@ for i in $(seq "$RUNS"); do
   app_rps+=("$(field "$r" per_second)"); app_p50+=("$(field "$r" p50_ms)"); app_p99+=("$(field "$r" p99_ms)")
   r=$(wrk_vote "$bare_url" "$POLL_SECONDS"); echo "  bare run $i: $(field "$r" per_second)/s p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms" >&2
   bare_rps+=("$(field "$r" per_second)"); bare_p50+=("$(field "$r" p50_ms)"); bare_p99+=("$(field "$r" p99_ms)")
+  r=$(wrk_vote "$words_url" "$POLL_SECONDS" vote-words); echo "  words run $i: $(field "$r" per_second)/s p99 $(field "$r" p99_ms) ms, errors $(field "$r" status_errors)+$(field "$r" socket_errors)" >&2
+  [ "$(field "$r" ok)" -gt 0 ] || die "the poll role accepted no words ballots: $r"
+  words_rps+=("$(field "$r" per_second)"); words_p99+=("$(field "$r" p99_ms)")
 done
 poll_to=$(now_ms)
 kill "$bare_pid"; wait "$bare_pid" 2>/dev/null || true; rm -f "$work/pids/bare"
@@ -243,8 +254,29 @@ two_workers_rps=$(field "$r" per_second)
 echo "  two workers: $two_workers_rps votes/s" >&2
 stop_role worker2
 stop_role worker
-worker_to=$(now_ms)
 redis-cli -p "$redis_port" unlink votes >/dev/null
+
+# Ballots of sets: multiple choice (1 to 5 of 6 options, 3 on average) and words (1 to 3 of 10,000
+# words, 2 on average), each drained by one worker as above.
+log "2b. Worker: drain $WORKER_COUNT multiple-choice ballots, then $WORKER_COUNT words ballots"
+declare -a multiple_rps words_drain_rps
+for i in $(seq "$RUNS"); do
+  for kind in multiple words; do
+    options=$(create_poll "$kind$i" "$kind")
+    pre=$("$bench_exe" preload --redis "$redis_conn" --poll "$kind$i" --options "${options:-none}" --count "$WORKER_COUNT" --seed "$i" --kind "$kind")
+    "$bench_exe" drain --redis "$redis_conn" --postgres "$pg_conn" --poll "$kind$i" --last-id "$(field "$pre" last_id)" --kind "$kind" \
+      --expected "$(field "$pre" expected)" --expected-choices "$(field "$pre" expected_choices)" --count "$WORKER_COUNT" >"$work/drain.out" &
+    drain_pid=$!
+    start_role worker
+    wait_alive "$drain_pid" worker || { cat "$work/drain.out" >&2; die "the worker did not drain the $kind ballots correctly"; }
+    r=$(cat "$work/drain.out")
+    stop_role worker
+    echo "  $kind run $i: $(field "$r" per_second) ballots/s ($(field "$r" seconds) s; $(field "$r" ballots) ballots, $(field "$r" counted) choices counted of $(field "$r" expected))" >&2
+    if [ "$kind" = multiple ]; then multiple_rps+=("$(field "$r" per_second)"); else words_drain_rps+=("$(field "$r" per_second)"); fi
+    redis-cli -p "$redis_port" unlink votes >/dev/null
+  done
+done
+worker_to=$(now_ms)
 
 # --- 3. vote to screen --------------------------------------------------------------------------
 log "3. End to end: $E2E_VIEWERS SignalR viewers, $E2E_RATE votes/s for $E2E_SECONDS s"
@@ -288,6 +320,25 @@ for i in $(seq "$RUNS"); do
   sat_p99+=("$(field "$s4" p99_ms)"); sat_rps+=("$(field "$s4" per_second)")
   echo "  reads run $i: one connection $(field "$r" per_second)/s p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms; four: $(field "$s4" per_second)/s p99 $(field "$s4" p99_ms) ms" >&2
 done
+
+# A words poll with as many ballots, two words each of 10,000: the results read the top 50 through an index.
+log "5b. Reads: /api/results/{id} for a words poll holding $READS_VOTES ballots (wrk -t1 -c1)"
+create_poll bigw words >/dev/null
+psql_ -c "INSERT INTO votes (poll_id, voter_id, words, cast_at, version)
+          SELECT 'bigw', gen_random_uuid(), ARRAY['word ' || (i % 10000), 'word ' || ((i * 7 + 1) % 10000)], now(), i
+          FROM generate_series(1, $READS_VOTES) AS i" >/dev/null
+psql_ -c "ANALYZE" >/dev/null
+total=$(curl -sf "http://127.0.0.1:${role_port[result]}/api/results/bigw" | jq .total)
+[ "$total" = "$READS_VOTES" ] || die "the results API shows $total ballots for the big words poll, not $READS_VOTES"
+reads_url="http://127.0.0.1:${role_port[result]}/api/results/bigw"
+wrk_get 1 "$WARMUP_SECONDS" >/dev/null
+declare -a wread_p50 wread_p99 wread_rps
+for i in $(seq "$RUNS"); do
+  r=$(wrk_get 1 "$READS_SECONDS")
+  [ "$(field "$r" ok)" -gt 0 ] || die "no words results read answered: $r"
+  wread_p50+=("$(field "$r" p50_ms)"); wread_p99+=("$(field "$r" p99_ms)"); wread_rps+=("$(field "$r" per_second)")
+  echo "  words reads run $i: $(field "$r" per_second)/s p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms" >&2
+done
 reads_to=$(now_ms)
 
 # --- the table ----------------------------------------------------------------------------------
@@ -296,6 +347,8 @@ m_app99=$(median "${app_p99[@]}"); m_bare99=$(median "${bare_p99[@]}")
 m_worker=$(median "${worker_rps[@]}"); m_upsert=$(median "${upsert_rps[@]}")
 m_e2e99=$(median "${e2e_p99[@]}")
 m_read99=$(median "${read_p99[@]}")
+m_words=$(median "${words_rps[@]}"); m_multiple_drain=$(median "${multiple_rps[@]}"); m_words_drain=$(median "${words_drain_rps[@]}")
+m_wread99=$(median "${wread_p99[@]}")
 poll_mb=$(peak_mb poll "$poll_from" "$reads_to"); result_mb=$(peak_mb result "$poll_from" "$reads_to")
 worker_mb=$(peak_mb worker "$worker_from" "$e2e_to")
 meets() { awk -v c="$1" 'BEGIN {print (c ? "yes" : "**no**")}'; }
@@ -315,10 +368,14 @@ pg_version=$(psql_ -c "SHOW server_version")
   echo "| poll: accepted votes/s (wrk -c$WRK_CONNECTIONS, new voter each) | $m_app (runs $(list "${app_rps[@]}")) | bare XADD endpoint $m_bare (runs $(list "${bare_rps[@]}")) | $(ratio "$m_app" "$m_bare") | ≥ 60 % | $(meets "$(awk -v a="$m_app" -v b="$m_bare" 'BEGIN {print (a >= 0.6 * b)}')") |"
   echo "| poll: p50 / p99 latency, ms | $(median "${app_p50[@]}") / $m_app99 | $(median "${bare_p50[@]}") / $m_bare99 | p99 ×$(awk -v a="$m_app99" -v b="$m_bare99" 'BEGIN {printf "%.2f", a / b}') | p99 ≤ 2 × bare | $(meets "$(awk -v a="$m_app99" -v b="$m_bare99" 'BEGIN {print (a <= 2 * b)}')") |"
   echo "| worker: votes/s draining $WORKER_COUNT preloaded | $m_worker (runs $(list "${worker_rps[@]}")) | raw 1,000-row upserts, 2 connections: $m_upsert (runs $(list "${upsert_rps[@]}")) | $(ratio "$m_worker" "$m_upsert") | ≥ 30,000/s and ≥ 30 % | $(meets "$(awk -v a="$m_worker" -v b="$m_upsert" 'BEGIN {print (a >= 30000 && a >= 0.3 * b)}')") |"
+  echo "| poll: words ballots accepted/s (two words to normalise, new voter each) | $m_words (runs $(list "${words_rps[@]}"), p99 $(median "${words_p99[@]}") ms) | bare XADD endpoint $m_bare | $(ratio "$m_words" "$m_bare") | ≥ 60 % | $(meets "$(awk -v a="$m_words" -v b="$m_bare" 'BEGIN {print (a >= 0.6 * b)}')") |"
   echo "| worker ×2 replicas: votes/s (one run, started together) | $two_workers_rps | | | (scaling) | |"
+  echo "| worker: multiple-choice ballots/s draining $WORKER_COUNT (3 choices on average) | $m_multiple_drain (runs $(list "${multiple_rps[@]}")) | | | ≥ 25,000/s | $(meets "$(awk -v a="$m_multiple_drain" 'BEGIN {print (a >= 25000)}')") |"
+  echo "| worker: words ballots/s draining $WORKER_COUNT (2 words on average of 10,000) | $m_words_drain (runs $(list "${words_drain_rps[@]}")) | | | ≥ 25,000/s | $(meets "$(awk -v a="$m_words_drain" 'BEGIN {print (a >= 25000)}')") |"
   echo "| vote to screen: p50 / p99 / max, ms ($E2E_VIEWERS viewers, $E2E_RATE votes/s, $E2E_SECONDS s) | $(median "${e2e_p50[@]}") / $m_e2e99 / $(median "${e2e_max[@]}") (p99 runs $(list "${e2e_p99[@]}")) | | | p99 ≤ 150 ms | $(meets "$(awk -v a="$m_e2e99" 'BEGIN {print (a <= 150)}')") |"
   echo "| vote to screen: votes/s sent, pushes per viewer per second | $(median "${e2e_rate[@]}"), $(median "${e2e_pushes[@]}") | | | ≤ ~10 pushes/s | $(meets "$(awk -v a="$(median "${e2e_pushes[@]}")" 'BEGIN {print (a <= 10.5)}')") |"
   echo "| memory: peak RSS poll / worker / result, MB | $poll_mb / $worker_mb / $result_mb | | | ≤ 150 MB each | $(meets "$(awk -v a="$poll_mb" -v b="$worker_mb" -v c="$result_mb" 'BEGIN {print (a <= 150 && b <= 150 && c <= 150)}')") |"
+  echo "| reads: words poll's /api/results at $READS_VOTES ballots (top 50 of 10,000 words), p50 / p99 ms, one connection | $(median "${wread_p50[@]}") / $m_wread99 (p99 runs $(list "${wread_p99[@]}")) at $(median "${wread_rps[@]}") reads a second | | | p99 ≤ 5 ms | $(meets "$(awk -v a="$m_wread99" 'BEGIN {print (a <= 5)}')") |"
   echo "| reads: /api/results at $READS_VOTES votes, p50 / p99 ms, one connection (wrk -t1 -c1) | $(median "${read_p50[@]}") / $m_read99 (p99 runs $(list "${read_p99[@]}")) | four connections, saturated: p99 $(median "${sat_p99[@]}") ms at $(median "${sat_rps[@]}") reads a second | | p99 ≤ 5 ms | $(meets "$(awk -v a="$m_read99" 'BEGIN {print (a <= 5)}')") |"
   echo
   echo "Figures are medians of $RUNS alternating runs (end to end: of $E2E_RUNS). 1-minute load average before"

@@ -15,11 +15,15 @@ public sealed partial class BenchSmokeTests
     [
         "poll: accepted votes/s",
         "poll: p50 / p99 latency",
+        "poll: words ballots accepted/s",
         "worker: votes/s draining",
         "worker ×2 replicas",
+        "worker: multiple-choice ballots/s",
+        "worker: words ballots/s",
         "vote to screen: p50 / p99 / max",
         "vote to screen: votes/s sent",
         "memory: peak RSS",
+        "reads: words poll's /api/results",
         "reads: /api/results",
     ];
 

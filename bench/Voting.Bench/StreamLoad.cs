@@ -17,7 +17,18 @@ internal static class StreamLoad
         var poll = args["poll"];
         var options = args["options"].Split(',');
         var count = args.Int("count", 200_000);
-        var set = VoteSet.Generate(count, options.Length, args.Int("seed", 42));
+        var seed = args.Int("seed", 42);
+        var set = VoteSet.Generate(count, options.Length, seed);
+        // Multiple choice: 1 to 5 of the poll's options (3 on average). Words: 1 to 3 of 10,000 words (2 on average).
+        var kind = args.Get("kind", "single");
+        var words = Enumerable.Range(0, args.Int("distinct-words", 10_000)).Select(i => $"word {i}").ToArray();
+        var (sets, countedChoices) = kind switch
+        {
+            "multiple" => VoteSet.Sets(set, options.Length, 1, Math.Min(5, options.Length), seed),
+            "words" => VoteSet.Sets(set, words.Length, 1, 3, seed),
+            "single" => (null, set.DistinctVoters),
+            _ => throw new ArgumentException($"--kind {kind}: single, multiple or words"),
+        };
 
         try
         {
@@ -33,7 +44,13 @@ internal static class StreamLoad
         var pending = new List<Task<RedisValue>>(Window);
         for (var i = 0; i < count; i++)
         {
-            pending.Add(db.StreamAddAsync(stream, new VoteMessage(poll, options[set.Options[i]], set.Voters[i], now).ToEntry()));
+            var message = kind switch
+            {
+                "multiple" => new VoteMessage(poll, null, set.Voters[i], now) { Choices = sets![i].Select(c => options[c]).ToArray() },
+                "words" => new VoteMessage(poll, null, set.Voters[i], now) { Words = sets![i].Select(w => words[w]).ToArray() },
+                _ => new VoteMessage(poll, options[set.Options[i]], set.Voters[i], now),
+            };
+            pending.Add(db.StreamAddAsync(stream, message.ToEntry()));
             if (pending.Count == Window || i == count - 1)
             {
                 // Each window is awaited in order, so the last id is the last entry added.
@@ -45,7 +62,7 @@ internal static class StreamLoad
             }
         }
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        Report.Result(("count", count), ("expected", set.DistinctVoters), ("last_id", last.ToString()), ("seconds", seconds));
+        Report.Result(("count", count), ("expected", set.DistinctVoters), ("expected_choices", countedChoices), ("last_id", last.ToString()), ("seconds", seconds));
         return 0;
     }
 
@@ -85,16 +102,29 @@ internal static class StreamLoad
         var seconds = Stopwatch.GetElapsedTime(started ?? Stopwatch.GetTimestamp()).TotalSeconds;
 
         // Every acknowledged vote must be in the tallies: the worker commits before it acknowledges.
+        // Single choice: one tally per voter. Multiple choice and words: the voters with a ballot, and
+        // the members of their last sets summed over the options' or the words' tallies.
+        var kind = args.Get("kind", "single");
         await using var connection = new NpgsqlConnection(args["postgres"]);
         await connection.OpenAsync();
-        await using var sum = new NpgsqlCommand("SELECT coalesce(sum(votes), 0)::bigint FROM tallies WHERE poll_id = $1", connection);
+        var sql = kind switch
+        {
+            "multiple" => "SELECT (SELECT coalesce(sum(votes), 0) FROM tallies WHERE poll_id = $1)::bigint, (SELECT coalesce(max(ballots), 0) FROM poll_ballots WHERE poll_id = $1)::bigint",
+            "words" => "SELECT (SELECT coalesce(sum(votes), 0) FROM word_tallies WHERE poll_id = $1)::bigint, (SELECT coalesce(max(ballots), 0) FROM poll_ballots WHERE poll_id = $1)::bigint",
+            _ => "SELECT coalesce(sum(votes), 0)::bigint, 0::bigint FROM tallies WHERE poll_id = $1",
+        };
+        await using var sum = new NpgsqlCommand(sql, connection);
         sum.Parameters.Add(new NpgsqlParameter { Value = args["poll"] });
-        var counted = (long)(await sum.ExecuteScalarAsync())!;
+        await using var reader = await sum.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var (counted, ballots) = (reader.GetInt64(0), reader.GetInt64(1));
         var expected = args.Get("expected", "") is { Length: > 0 } given
             ? long.Parse(given, System.Globalization.CultureInfo.InvariantCulture)
             : VoteSet.Generate(count, args.Int("option-count", 4), args.Int("seed", 42)).DistinctVoters;
-        Report.Result(("ok", counted == expected), ("seconds", seconds), ("entries", count), ("per_second", count / Math.Max(seconds, 1e-6)),
-            ("counted", counted), ("expected", expected));
-        return counted == expected ? 0 : 1;
+        var expectedChoices = kind == "single" ? expected : long.Parse(args["expected-choices"], System.Globalization.CultureInfo.InvariantCulture);
+        var ok = kind == "single" ? counted == expected : counted == expectedChoices && ballots == expected;
+        Report.Result(("ok", ok), ("seconds", seconds), ("entries", count), ("per_second", count / Math.Max(seconds, 1e-6)),
+            ("counted", counted), ("expected", expectedChoices), ("ballots", ballots), ("voters", expected));
+        return ok ? 0 : 1;
     }
 }

@@ -34,4 +34,28 @@ internal sealed record VoteSet(Guid[] Voters, int[] Options, int DistinctVoters)
         random.NextBytes(bytes);
         return new Guid(bytes);
     }
+
+    /// <summary>
+    /// For each vote of <paramref name="set"/>, the set it chose: <paramref name="minSize"/> to
+    /// <paramref name="maxSize"/> distinct members of <paramref name="choiceCount"/>, uniformly (so the
+    /// mean size is their midpoint). Also the members counted in the end: the sizes of each voter's last set.
+    /// </summary>
+    public static (int[][] Sets, long CountedChoices) Sets(VoteSet set, int choiceCount, int minSize, int maxSize, int seed = 42)
+    {
+        var random = new Random(seed + 1);
+        var sets = new int[set.Voters.Length][];
+        var last = new Dictionary<Guid, int>(set.DistinctVoters);
+        for (var i = 0; i < sets.Length; i++)
+        {
+            var size = random.Next(minSize, maxSize + 1);
+            var members = new HashSet<int>(size);
+            while (members.Count < size)
+            {
+                members.Add(random.Next(choiceCount));
+            }
+            sets[i] = [.. members];
+            last[set.Voters[i]] = size;
+        }
+        return (sets, last.Values.Sum(s => (long)s));
+    }
 }
