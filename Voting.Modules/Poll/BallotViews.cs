@@ -10,11 +10,12 @@ namespace Voting.Poll;
 /// </summary>
 internal static class BallotViews
 {
-    public static string Fields(PollDefinition poll) => poll.Type switch
+    /// <summary>The ballot's fields, ticked and filled as <paramref name="typed"/> says (a form drawn again after a 422).</summary>
+    public static string Fields(PollDefinition poll, TypedBallot? typed = null) => poll.Type switch
     {
-        PollType.Multiple => Multiple(poll),
+        PollType.Multiple => Multiple(poll, typed ?? TypedBallot.None),
         PollType.Rating => Rating(poll),
-        PollType.Words => Words(poll),
+        PollType.Words => Words(poll, typed ?? TypedBallot.None),
         _ => Single(poll),
     };
 
@@ -30,7 +31,7 @@ internal static class BallotViews
         return body.Append("</fieldset>").ToString();
     }
 
-    private static string Multiple(PollDefinition poll)
+    private static string Multiple(PollDefinition poll, TypedBallot typed)
     {
         var max = poll.MaxChoices ?? poll.Options.Count;
         var body = new StringBuilder($"""<fieldset class="checks" data-max-choices="{max}"><legend class="choose">{ChooseUpTo(max, poll.Options.Count)}</legend>""");
@@ -38,7 +39,7 @@ internal static class BallotViews
         {
             var id = E(option.Id);
             body.Append($"""
-                <label class="check"><input type="checkbox" name="optionIds" value="{id}" data-choice-id="{id}"> <span>{E(option.Label)}</span></label>
+                <label class="check"><input type="checkbox" name="optionIds" value="{id}" data-choice-id="{id}"{(typed.OptionIds.Contains(option.Id, StringComparer.Ordinal) ? " checked" : "")}> <span>{E(option.Label)}</span></label>
                 """);
         }
         return body.Append("""</fieldset><button type="submit" class="primary send" data-send>Vote</button>""").ToString();
@@ -67,14 +68,14 @@ internal static class BallotViews
         return body.Append("</fieldset>").ToString();
     }
 
-    private static string Words(PollDefinition poll)
+    private static string Words(PollDefinition poll, TypedBallot typed)
     {
         var max = poll.MaxWords ?? 1;
         var body = new StringBuilder($"""<fieldset class="word-inputs"><legend class="choose">{(max == 1 ? "Your word" : $"Up to {max} words")} <span class="hint">each 1 to {WordText.MaxLength} characters</span></legend>""");
         for (var i = 1; i <= max; i++)
         {
             body.Append($"""
-                <label class="sr-only" for="word-{i}">Word {i}</label><input id="word-{i}" name="words" autocomplete="off" autocapitalize="off" spellcheck="false" data-word-input>
+                <label class="sr-only" for="word-{i}">Word {i}</label><input id="word-{i}" name="words" autocomplete="off" autocapitalize="off" spellcheck="false" data-word-input{(i <= typed.Words.Count ? $" value=\"{E(typed.Words[i - 1])}\"" : "")}>
                 """);
         }
         return body.Append("""</fieldset><button type="submit" class="primary send" data-send>Send</button>""").ToString();

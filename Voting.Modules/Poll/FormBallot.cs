@@ -39,6 +39,14 @@ internal static class FormBallot
         return ballot is null ? (null, Hint(poll)) : (ballot, null);
     }
 
+    /// <summary>
+    /// What the voter ticked or typed, to draw the form again as it was when the ballot did not count
+    /// (too many ticks, a word too long): nothing is lost by a 422. Bounded as <see cref="Read"/> is.
+    /// </summary>
+    public static TypedBallot Typed(IFormCollection form) => new(
+        form["optionIds"].Take(MaxValues).OfType<string>().ToArray(),
+        form["words"].Take(MaxValues).OfType<string>().ToArray());
+
     /// <summary>What the page asks for, said as the page would.</summary>
     public static string Hint(PollDefinition poll) => poll.Type switch
     {
@@ -49,4 +57,10 @@ internal static class FormBallot
         PollType.Words => $"Give 1 to {poll.MaxWords ?? 1} words, each 1 to {WordText.MaxLength} characters of visible text.",
         _ => "Choose one of the options.",
     };
+}
+
+/// <summary>A form as the voter filled it: the ticked option ids and the words typed, in order.</summary>
+internal sealed record TypedBallot(IReadOnlyList<string> OptionIds, IReadOnlyList<string> Words)
+{
+    public static readonly TypedBallot None = new([], []);
 }

@@ -47,7 +47,7 @@ internal static class VoteEndpoints
         var (ballot, problem) = FormBallot.Read(poll, form);
         if (ballot is null)
         {
-            return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, problem), 422);
+            return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, problem, FormBallot.Typed(form)), 422);
         }
         var http = request.Http;
         var outcome = await votes.CastAsync(poll.Id, ballot, VoterCookie.GetOrIssue(http), http.RequestAborted);
@@ -56,12 +56,12 @@ internal static class VoteEndpoints
             case VoteOutcome.Accepted:
                 return Respond(VoteViews.Voted(poll, ballot));
             case VoteOutcome.UnknownOption:
-                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, FormBallot.Hint(poll)), 422);
+                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, FormBallot.Hint(poll), FormBallot.Typed(form)), 422);
             case VoteOutcome.Closed:
                 return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, null), 409);
             case VoteOutcome.NotConfirmed:
                 http.Response.Headers.RetryAfter = "2";
-                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, "We could not confirm your vote just now. Please try again in a moment."), 503);
+                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, "We could not confirm your vote just now. Please try again in a moment.", FormBallot.Typed(form)), 503);
             default:
                 return NotFound();
         }

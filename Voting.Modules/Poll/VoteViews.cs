@@ -44,8 +44,8 @@ internal static class VoteViews
         Page(poll.Question, VoteForm(poll, tokens, now, message: null), Scripts);
 
     /// <summary>The answer to a form post that did not count (no option, closed, not confirmed): the form again, saying why.</summary>
-    public static string VoteAgain(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? message) =>
-        Page(poll.Question, VoteForm(poll, tokens, now, message), Scripts);
+    public static string VoteAgain(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? message, TypedBallot? typed = null) =>
+        Page(poll.Question, VoteForm(poll, tokens, now, message, typed), Scripts);
 
     public static string Voted(PollDefinition poll, Ballot ballot) => Page("Your vote is in", Confirmation(poll, ballot));
 
@@ -54,7 +54,7 @@ internal static class VoteViews
     /// counts down by the server's clock whatever the device's says; without a script the closing
     /// time shows as text. A poll whose time has passed is drawn closed.
     /// </summary>
-    private static string VoteForm(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? message)
+    private static string VoteForm(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? message, TypedBallot? typed = null)
     {
         var body = new StringBuilder();
         var timer = poll.ClosesAt is { } at
@@ -81,7 +81,7 @@ internal static class VoteViews
             <form method="post" action="/polls/{E(poll.Id)}" class="options {PollTypes.Name(poll.Type)}" data-api="/api/polls/{E(poll.Id)}/votes" data-type="{PollTypes.Name(poll.Type)}">
             <input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">
             """);
-        body.Append(BallotViews.Fields(poll));
+        body.Append(BallotViews.Fields(poll, typed));
         body.Append($"""
             </form>
             <p class="status" role="status" aria-live="polite" data-vote-status></p>

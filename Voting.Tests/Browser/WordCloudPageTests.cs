@@ -41,14 +41,25 @@ public sealed class WordCloudPageTests(Site site, ITestOutputHelper output) : IC
             Assert.Equal(422, answer.Status);
             Assert.Contains("Give 1 to 3 words, each 1 to 30 characters of visible text.", await answer.TextAsync(), StringComparison.Ordinal);
         }
+        // Typed on the page: the refused form comes back with the words as typed, to mend and send.
+        await page.GetByLabel("Word 1").FillAsync("good");
+        await page.GetByLabel("Word 2").FillAsync(Longest + "k");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Give 1 to 3 words, each 1 to 30 characters of visible text.");
+        await Expect(page.GetByLabel("Word 1")).ToHaveValueAsync("good");
+        await Expect(page.GetByLabel("Word 2")).ToHaveValueAsync(Longest + "k");
+        await page.GetByLabel("Word 2").FillAsync("Fast");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        Assert.Equal(["fast", "good"], await page.Locator("[data-voted-words] li").AllTextContentsAsync());
+
         var marker = Api.NewVoter();
         await VoteAsync(site, pollId, """{"words": ["marker"]}""", marker);
         var after = await WaitForAsync(site, pollId, r => Word(r, "marker") == 1);
         Assert.Equal(3, after.Total);
-        Assert.Equal(["fast", "marker", "simple api"], after.Words!.Select(w => w.Text).Order(StringComparer.Ordinal));
+        Assert.Equal(["fast", "good", "marker"], after.Words!.Select(w => w.Text).Order(StringComparer.Ordinal));
 
         await page.GotoAsync(site.Url($"/results/{pollId}"));
-        Assert.Equal(["fast", "marker", "simple api"], await page.Locator("[data-cloud] .word").EvaluateAllAsync<string[]>("es => es.map(e => e.dataset.word)"));
+        Assert.Equal(["fast", "good", "marker"], await page.Locator("[data-cloud] .word").EvaluateAllAsync<string[]>("es => es.map(e => e.dataset.word)"));
         await Expect(page.Locator("[data-word='fast']")).ToHaveAttributeAsync("data-size", "6");
         await Expect(page.Locator("[data-word='fast']")).ToHaveTextAsync("fast, 2 votes");
         await Expect(page.Locator("[data-total]")).ToHaveAttributeAsync("data-total", "3");
