@@ -106,6 +106,14 @@ public sealed class QuestionTypePageTests(Site site, ITestOutputHelper output) :
         await Expect(results.Locator("[data-option-id='tuesday'] .fill")).ToHaveAttributeAsync("data-percent", "100");
         await Expect(results.Locator("[data-total]")).ToHaveAttributeAsync("data-total", "1");
         Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), "the vote page was reloaded");
+
+        // Coming back to the page, the ballot is there as cast, ready to change.
+        await page.ReloadAsync();
+        await Expect(page.Locator("[data-vote-status]")).ToHaveTextAsync("You voted Tuesday, Friday — you can change it any time.");
+        await Expect(page.GetByLabel("Tuesday")).ToBeCheckedAsync();
+        await Expect(page.GetByLabel("Friday")).ToBeCheckedAsync();
+        await Expect(page.GetByLabel("Monday")).Not.ToBeCheckedAsync();
+        await Expect(page.GetByLabel("Monday")).ToBeDisabledAsync();
         watch.AssertClean();
         resultsWatch.AssertClean();
     }
@@ -177,6 +185,10 @@ public sealed class QuestionTypePageTests(Site site, ITestOutputHelper output) :
         await Expect(presenter.Locator("[data-option-id='1'] [data-votes]")).ToHaveAttributeAsync("data-votes", "1");
         await page.Locator("button[data-option-id='5']").ClickAsync();
         await Expect(presenter.Locator("[data-average]")).ToHaveTextAsync("3.00");
+        await page.ReloadAsync();
+        await Expect(page.Locator("[data-vote-status]")).ToHaveTextAsync("You voted 5 — you can change it any time.");
+        await Expect(page.Locator("button[data-option-id='5']")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(page.Locator("button[data-option-id='4']")).ToHaveAttributeAsync("aria-pressed", "false");
 
         // Large: the average reads from the back of a room, bigger than the question.
         var average = await presenter.Locator("[data-average]").EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)");

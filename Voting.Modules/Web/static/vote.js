@@ -72,6 +72,42 @@
     tick();
   }
 
+  // The ballot is remembered on this device (the server keeps it too, but the page is the same for
+  // everyone): coming back shows it ticked, filled or pressed, ready to change.
+  const pollId = form.closest("[data-poll-id]")?.dataset.pollId;
+  const storageKey = pollId ? `voting:ballot:${pollId}` : null;
+  const remember = (chosen, button) => {
+    try {
+      if (storageKey) localStorage.setItem(storageKey, JSON.stringify({ body: chosen.body, text: chosen.text, optionId: button?.dataset.optionId }));
+    } catch { /* storage full or off: nothing to remember with */ }
+  };
+  const showVoted = (label, optionId) => {
+    for (const b of form.querySelectorAll("button[data-option-id]")) {
+      b.setAttribute("aria-pressed", String(b.dataset.optionId === optionId));
+    }
+    status.textContent = `You voted ${label} — you can change it any time.`;
+    status.dataset.state = "voted";
+    if (optionId) status.dataset.votedOptionId = optionId;
+  };
+  const restore = () => {
+    let saved = null;
+    try { saved = storageKey ? JSON.parse(localStorage.getItem(storageKey) || "null") : null; } catch { saved = null; }
+    if (!saved || typeof saved.text !== "string" || !saved.body) return;
+    if (form.querySelector("button:disabled, input:disabled:not([data-choice-id])")) return;
+    if (type === "multiple" && Array.isArray(saved.body.optionIds)) {
+      for (const b of form.querySelectorAll("input[data-choice-id]")) b.checked = saved.body.optionIds.includes(b.value);
+      limitChoices();
+    } else if (type === "words" && Array.isArray(saved.body.words)) {
+      const inputs = [...form.querySelectorAll("input[data-word-input]")];
+      // A form drawn again after a refusal carries what was typed then: that wins.
+      if (inputs.some((i) => i.value.trim().length > 0)) return;
+      saved.body.words.slice(0, inputs.length).forEach((w, i) => { inputs[i].value = w; });
+    }
+    showVoted(saved.text, saved.optionId);
+    status.dataset.remembered = "true";
+  };
+  if (!form.querySelector("input[data-choice-id]:checked")) restore();
+
   form.addEventListener("submit", async (event) => {
     const button = event.submitter;
     const chosen = ballot(button);
@@ -93,12 +129,9 @@
         body: JSON.stringify(chosen.body),
       });
       if (response.status === 202) {
-        for (const b of form.querySelectorAll("button[data-option-id]")) {
-          b.setAttribute("aria-pressed", String(b === button));
-        }
-        status.textContent = `You voted ${label} — you can change it any time.`;
-        status.dataset.state = "voted";
-        if (button && button.dataset.optionId) status.dataset.votedOptionId = button.dataset.optionId;
+        showVoted(label, button?.dataset.optionId);
+        delete status.dataset.remembered;
+        remember(chosen, button);
         return;
       }
       let detail = "";
