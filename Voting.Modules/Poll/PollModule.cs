@@ -28,6 +28,8 @@ internal static class PollModule
         services.AddSingleton<PollTimer>();
         services.AddSingleton<PollReveal>();
         services.AddSingleton<SubmittedWords>();
+        services.AddSingleton<EventLookup>();
+        services.AddSingleton<EventManagement>();
         services.AddSingleton<AdminSession>();
         services.AddHostedService<PollCatalogRefresher>();
         services.AddVoteRateLimits();
@@ -45,6 +47,7 @@ internal static class PollModule
         PollApi.Map(routes);
         VoteEndpoints.Map(routes);
         AdminEndpoints.Map(routes);
+        EventApi.Map(routes);
         return routes;
     }
 
