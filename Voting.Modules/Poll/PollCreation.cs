@@ -48,7 +48,9 @@ internal sealed class PollCreation(PollStore store, PollCatalog? catalog, VoteSt
                 return new PollCreated(CreateOutcome.EventClosed, null, NoErrors);
             }
         }
+        // PostgreSQL keeps microseconds: this process's catalog shows the creation time as every other does.
         var now = time.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
         // A generated id may collide; a few fresh draws make that vanishingly unlikely.
         for (var attempt = 0; attempt < 5; attempt++)
         {
