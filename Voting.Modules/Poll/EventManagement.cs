@@ -50,6 +50,14 @@ internal sealed class EventManagement(EventStore store, TimeProvider time, Event
         return outcome;
     }
 
+    /// <summary>Moves a question one place earlier or later in its event.</summary>
+    public async Task<bool> MoveAsync(string eventId, string pollId, bool earlier, CancellationToken cancellationToken)
+    {
+        var moved = await store.MoveAsync(eventId, pollId, earlier, cancellationToken);
+        await ForgetAsync(eventId, cancellationToken);
+        return moved;
+    }
+
     /// <summary>Ends the event; false when there is no such event.</summary>
     public async Task<bool> CloseAsync(string eventId, CancellationToken cancellationToken)
     {

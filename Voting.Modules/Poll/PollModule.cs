@@ -48,6 +48,8 @@ internal static class PollModule
         VoteEndpoints.Map(routes);
         AdminEndpoints.Map(routes);
         EventApi.Map(routes);
+        EventEndpoints.Map(routes);
+        AdminEventEndpoints.Map(routes);
         return routes;
     }
 
