@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Voting.Tests.Events;
 using Voting.Tests.Infrastructure;
@@ -184,6 +185,60 @@ public sealed class EventPageTests(Site site, ITestOutputHelper output) : IClass
         await Expect(page.Locator("h1")).ToHaveTextAsync("No such event");
         var response = await page.GotoAsync(site.Url("/e?code=0O1IL"));
         Assert.Equal(400, response!.Status);
+    }
+
+    [Fact]
+    public async Task The_organiser_creates_an_event_adds_questions_of_two_types_orders_them_puts_one_live_downloads_the_csv_and_ends_it()
+    {
+        await using var admin = await site.Browser.NewContextAsync(new() { AcceptDownloads = true });
+        var page = await admin.NewPageAsync();
+        var watch = PageWatch.On(page, dialogsAllowed: true);
+        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        await SignInAsync(page);
+        await page.Locator("[data-events-link]").ClickAsync();
+        await page.GetByLabel("Title").FillAsync("Friday demo");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create event" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Friday demo");
+        var code = await page.Locator("[data-code]").TextContentAsync();
+        Assert.Matches("^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$", code);
+
+        // A question with no options is refused with the form kept; then two of different types.
+        await page.GetByLabel("Question").FillAsync("Lunch?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add question" }).ClickAsync();
+        await Expect(page.Locator("#question")).ToHaveValueAsync("Lunch?");
+        await page.Locator("#options").FillAsync("Pizza\nSoup");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add question" }).ClickAsync();
+        await page.GetByLabel("Question").FillAsync("One word for the week?");
+        await page.Locator("input[name=type][value=words]").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add question" }).ClickAsync();
+        var items = page.Locator(".event-polls li");
+        await Expect(items).ToHaveCountAsync(2);
+        await Expect(items.Nth(0).Locator("a").First).ToHaveTextAsync("Lunch?");
+
+        // Order: the words question first. Then it goes live, and the API says so.
+        await items.Nth(1).Locator("[data-move='up']").ClickAsync();
+        await Expect(items.Nth(0).Locator("a").First).ToHaveTextAsync("One word for the week?");
+        await items.Nth(0).Locator("[data-go-live]").ClickAsync();
+        await Expect(items.Nth(0)).ToHaveAttributeAsync("data-live", "");
+        var view = await Eventually.WaitAsync(() => site.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/events/{code}"),
+            v => v.GetProperty("livePollId").ValueKind == System.Text.Json.JsonValueKind.String, TimeSpan.FromSeconds(5), "the live poll");
+        Assert.Equal(["One word for the week?", "Lunch?"], view.GetProperty("polls").EnumerateArray().Select(p => p.GetProperty("question").GetString()));
+        await page.Locator("[data-waiting]").ClickAsync();
+        await Expect(page.Locator(".event-polls li[data-live]")).ToHaveCountAsync(0);
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-csv]").ClickAsync());
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.StartsWith("poll_id,question,option_id,label,votes,share", csv.TrimStart('\uFEFF'), StringComparison.Ordinal);
+        Assert.Contains(",Lunch?,pizza,Pizza,0,0", csv, StringComparison.Ordinal);
+
+        await page.Locator("[data-present-link]").ClickAsync();
+        await Expect(page.Locator("[data-code]")).ToHaveTextAsync(code!);
+        await Expect(page.Locator("[data-controls]")).ToBeVisibleAsync();
+        await page.GoBackAsync();
+        await page.Locator("[data-close-event]").ClickAsync();
+        await Expect(page.Locator(".admin-polls li").Filter(new() { HasText = "Friday demo" })).ToContainTextAsync("ended");
+        Assert.Equal(HttpStatusCode.NotFound, (await site.Client.GetAsync($"/api/events/{code}")).StatusCode);
+        watch.AssertClean();
     }
 
     /// <summary>A key on the presenter's screen; every phone shows the question within a second of it.</summary>
