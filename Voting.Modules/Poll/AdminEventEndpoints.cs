@@ -29,6 +29,19 @@ internal static class AdminEventEndpoints
         admin.MapPost("/{eventId}/live", SetLive);
         admin.MapPost("/{eventId}/move", Move);
         admin.MapPost("/{eventId}/close", Close);
+        admin.MapGet("/{eventId}/results.csv", ExportCsv).WhenSignedOut(SignedOut.BackToAdmin);
+    }
+
+    /// <summary>The API's event CSV for the signed-in organiser (the session cookie reaches only <c>/admin</c> and <c>/api/polls</c>).</summary>
+    private static async Task<IResult> ExportCsv(string eventId, EventStore events, ResultStore results, HttpContext http)
+    {
+        if (await EventCsv.ReadAsync(events, results, eventId, http.RequestAborted) is not { } csv)
+        {
+            return Private(http, AdminEventViews.UnknownEvent(), StatusCodes.Status404NotFound);
+        }
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{EventCsv.FileName(eventId)}\"";
+        return TypedResults.Text("\uFEFF" + csv, ResultsCsv.ContentType);
     }
 
     private static async Task<IResult> List(EventStore events, IAntiforgery antiforgery, HttpContext http) =>

@@ -65,7 +65,7 @@ internal static class AdminEventViews
             <p class="meta">Code <strong data-code>{E(e.Code)}</strong> · join at <a href="{E(joinUrl)}">{E(joinUrl)}</a>{(e.Closed ? " · <strong>ended</strong>" : "")}</p>
             <p class="links"><a class="button" href="/admin/events/{id}" data-present-link>Present</a>
             <a class="secondary" href="/events/{E(e.Code)}/present">Read-only screen</a>
-            <a class="secondary" href="/api/events/{id}/results.csv" download data-csv>Download CSV</a></p>
+            <a class="secondary" href="/admin/events/{id}/results.csv" download data-csv>Download CSV</a></p>
             <h2>Questions</h2>
             """);
         if (polls.Count == 0)

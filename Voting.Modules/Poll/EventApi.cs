@@ -23,7 +23,7 @@ internal static class EventApi
         admin.MapPost("/", Create);
         admin.MapPost("/{eventId}/live", SetLive);
         admin.MapPost("/{eventId}/close", Close);
-        api.MapGet("/{eventId}/results.csv", ExportCsv).AddEndpointFilter(AdminSessionFilter.RequireBearerOrSession);
+        admin.MapGet("/{eventId}/results.csv", ExportCsv);
     }
 
     private static async Task<Results<Ok<EventView>, ProblemHttpResult>> Get(string code, EventLookup lookup, HttpContext http) =>

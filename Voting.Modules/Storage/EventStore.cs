@@ -112,13 +112,14 @@ internal sealed class EventStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Positions are renumbered 1..n in the current order first, so ties (two polls created at once) move too.
-        const string order = """
+        const string renumber = """
             SELECT id FROM events WHERE id = @EventId FOR UPDATE;
             UPDATE polls p SET event_position = o.n
             FROM (SELECT id, row_number() OVER (ORDER BY event_position, created_at, id) AS n FROM polls WHERE event_id = @EventId) o
             WHERE p.id = o.id;
-            SELECT id FROM polls WHERE event_id = @EventId ORDER BY event_position
             """;
+        const string order = "SELECT id FROM polls WHERE event_id = @EventId ORDER BY event_position";
+        await connection.ExecuteAsync(new CommandDefinition(renumber, new { EventId = eventId }, transaction, cancellationToken: cancellationToken));
         var ids = (await connection.QueryAsync<string>(new CommandDefinition(order, new { EventId = eventId }, transaction, cancellationToken: cancellationToken))).AsList();
         var at = ids.IndexOf(pollId);
         var other = earlier ? at - 1 : at + 1;

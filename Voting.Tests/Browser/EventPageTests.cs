@@ -203,12 +203,12 @@ public sealed class EventPageTests(Site site, ITestOutputHelper output) : IClass
         Assert.Matches("^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$", code);
 
         // A question with no options is refused with the form kept; then two of different types.
-        await page.GetByLabel("Question").FillAsync("Lunch?");
+        await page.Locator("#question").FillAsync("Lunch?");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add question" }).ClickAsync();
         await Expect(page.Locator("#question")).ToHaveValueAsync("Lunch?");
         await page.Locator("#options").FillAsync("Pizza\nSoup");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add question" }).ClickAsync();
-        await page.GetByLabel("Question").FillAsync("One word for the week?");
+        await page.Locator("#question").FillAsync("One word for the week?");
         await page.Locator("input[name=type][value=words]").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Add question" }).ClickAsync();
         var items = page.Locator(".event-polls li");
@@ -226,6 +226,9 @@ public sealed class EventPageTests(Site site, ITestOutputHelper output) : IClass
         await page.Locator("[data-waiting]").ClickAsync();
         await Expect(page.Locator(".event-polls li[data-live]")).ToHaveCountAsync(0);
 
+        var href = await page.Locator("[data-csv]").GetAttributeAsync("href");
+        var fetched = await page.Context.APIRequest.GetAsync(site.Url(href!));
+        Assert.True(fetched.Ok, $"{href}: {fetched.Status} {await fetched.TextAsync()}");
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-csv]").ClickAsync());
         var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
         Assert.StartsWith("poll_id,question,option_id,label,votes,share", csv.TrimStart('\uFEFF'), StringComparison.Ordinal);
