@@ -77,7 +77,7 @@ internal static class VotingCommandLine
         };
         var root = new RootCommand("Voting: a live poll system. Runs the poll, worker and result roles, alone or together.")
         {
-            role, urls, CommandSettings.RedisOption, CommandSettings.PostgresOption, MigrateCommand.Create(), PollsCommand.Create(),
+            role, urls, CommandSettings.RedisOption, CommandSettings.PostgresOption, MigrateCommand.Create(), PollsCommand.Create(), EventsCommand.Create(),
         };
         root.SetAction(async (parse, cancellationToken) =>
         {

@@ -26,10 +26,12 @@ if [ "$mode" = full ]; then
   RUNS=3; POLL_SECONDS=12; WARMUP_SECONDS=3; WORKER_COUNT=200000
   E2E_RUNS=3; E2E_VIEWERS=1000; E2E_RATE=2000; E2E_SECONDS=20
   READS_VOTES=1000000; READS_SECONDS=10
+  FANOUT_SIZES="1000 5000 10000"; FANOUT_SWITCHES=10; PUSH_INTERVALS="50 100 250"
 else
   RUNS=1; POLL_SECONDS=2; WARMUP_SECONDS=1; WORKER_COUNT=5000
   E2E_RUNS=1; E2E_VIEWERS=20; E2E_RATE=200; E2E_SECONDS=3
   READS_VOTES=10000; READS_SECONDS=2
+  FANOUT_SIZES="20 50"; FANOUT_SWITCHES=3; PUSH_INTERVALS="100"
 fi
 WRK_CONNECTIONS=64
 
@@ -279,7 +281,7 @@ done
 worker_to=$(now_ms)
 
 # --- 3. vote to screen --------------------------------------------------------------------------
-log "3. End to end: $E2E_VIEWERS SignalR viewers, $E2E_RATE votes/s for $E2E_SECONDS s"
+log "3. End to end: $E2E_VIEWERS SignalR viewers (light: one WebSocket each, the hub protocol by hand), $E2E_RATE votes/s for $E2E_SECONDS s"
 start_role worker
 declare -a e2e_p50 e2e_p99 e2e_max e2e_pushes e2e_rate e2e_loads
 e2e_from=$(now_ms)
@@ -341,6 +343,68 @@ for i in $(seq "$RUNS"); do
 done
 reads_to=$(now_ms)
 
+# --- 6. events: a large room (issue 14) ---------------------------------------------------------
+# Light viewers (raw WebSockets speaking the SignalR JSON protocol) follow one event on one result
+# process, as the audience page does (FollowEvent); the presenter switches the live poll. A fresh
+# result process for each room size, so its memory is the room's. Then vote to screen again with
+# each push interval, to show what the interval costs (result CPU, pushes) and buys (latency).
+declare -a fanout_rows=() push_rows=()
+# A fresh result process, on a fresh port: another process on a shared machine may take the port
+# between the check and the bind, so a start that finds its port taken tries the next one.
+restart_result() {
+  local attempt log="$work/result.log"
+  stop_role result
+  for attempt in 1 2 3 4 5; do
+    role_port[result]=$(free_port $((19081 + 10 * attempt)))
+    : >"$log"
+    ASPNETCORE_URLS="http://127.0.0.1:${role_port[result]}" "$app_dir/voting" --role result >>"$log" 2>&1 &
+    role_pid[result]=$!
+    echo "${role_pid[result]}" >"$work/pids/result"
+    local deadline=$((SECONDS + 60))
+    until grep -q "Now listening on: http://127.0.0.1:${role_port[result]}" "$log" \
+        && curl -sf "http://127.0.0.1:${role_port[result]}/readyz" >/dev/null 2>&1; do
+      if ! kill -0 "${role_pid[result]}" 2>/dev/null; then
+        grep -q "address already in use" "$log" && continue 2
+        tail -n 20 "$log" >&2; die "the result role exited"
+      fi
+      [ $SECONDS -lt $deadline ] || { tail -n 20 "$log" >&2; die "the result role was not ready within 60 s"; }
+      sleep 0.2
+    done
+    return 0
+  done
+  die "no free port for the result role after 5 attempts"
+}
+bench_events() {
+  local n r interval
+  for n in $FANOUT_SIZES; do
+    restart_result
+    log "6. Events: $n viewers following one event, $FANOUT_SWITCHES switches of the live poll"
+    r=$("$bench_exe" fanout --poll-url "http://127.0.0.1:${role_port[poll]}" --result-url "http://127.0.0.1:${role_port[result]}" \
+        --token "$token" --connections "$n" --switches "$FANOUT_SWITCHES" --result-pid "${role_pid[result]}") \
+      || { echo "$r" >&2; die "the event fan-out with $n viewers failed"; }
+    echo "  $n viewers: p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms max $(field "$r" max_ms) ms, missing $(field "$r" missing); result RSS $(field "$r" rss_before_mb) → $(field "$r" rss_connected_mb) MB, peak $(field "$r" rss_peak_mb) MB, $(field "$r" kb_per_connection) KB a connection; CPU a switch: result $(field "$r" result_cpu_ms_per_switch) ms, generator $(field "$r" generator_cpu_ms_per_switch) ms (load $(loadavg))" >&2
+    fanout_rows+=("| events: switch to phone, p50 / p99 / max ms ($n viewers, $FANOUT_SWITCHES switches; every viewer got every switch) | $(field "$r" p50_ms) / $(field "$r" p99_ms) / $(field "$r" max_ms) | result CPU $(field "$r" result_cpu_ms_per_switch) ms, generator $(field "$r" generator_cpu_ms_per_switch) ms a switch | | p99 ≤ 1,000 ms | $(meets "$(awk -v a="$(field "$r" p99_ms)" -v m="$(field "$r" missing)" 'BEGIN {print (a <= 1000 && m == 0)}')") |")
+    fanout_rows+=("| events: result RSS before / connected / peak MB, KB a connection ($n viewers) | $(field "$r" rss_before_mb) / $(field "$r" rss_connected_mb) / $(field "$r" rss_peak_mb), $(field "$r" kb_per_connection) | | | peak ≤ 500 MB | $(meets "$(awk -v a="$(field "$r" rss_peak_mb)" 'BEGIN {print (a <= 500)}')") |")
+  done
+  start_role worker
+  for interval in $PUSH_INTERVALS; do
+    Voting__Result__PushIntervalMilliseconds=$interval restart_result
+    options=$(create_poll "push$interval")
+    log "6. Vote to screen with a push interval of $interval ms: $E2E_VIEWERS light viewers, $E2E_RATE votes/s for $E2E_SECONDS s"
+    r=$(DOTNET_gcServer=0 "$bench_exe" e2e --poll-url "http://127.0.0.1:${role_port[poll]}" --result-url "http://127.0.0.1:${role_port[result]}" \
+        --poll "push$interval" --option "${options%%,*}" --viewers "$E2E_VIEWERS" --rate "$E2E_RATE" --seconds "$E2E_SECONDS" --result-pid "${role_pid[result]}") \
+      || { echo "$r" >&2; die "the end-to-end run with a $interval ms push interval failed"; }
+    echo "  push interval $interval ms: p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms, $(field "$r" pushes_per_viewer_per_second) pushes/viewer/s, result CPU $(field "$r" result_cpu_percent) % (load $(loadavg))" >&2
+    push_rows+=("| vote to screen with a $interval ms push interval: p50 / p99 ms, pushes a viewer a second, result CPU % of a core | $(field "$r" p50_ms) / $(field "$r" p99_ms), $(field "$r" pushes_per_viewer_per_second), $(field "$r" result_cpu_percent) | | | (what the interval costs and buys) | |")
+  done
+  stop_role worker
+  restart_result
+}
+meets() { awk -v c="$1" 'BEGIN {print (c ? "yes" : "**no**")}'; }
+events_from=$(now_ms)
+bench_events
+events_to=$(now_ms)
+
 # --- the table ----------------------------------------------------------------------------------
 m_app=$(median "${app_rps[@]}"); m_bare=$(median "${bare_rps[@]}")
 m_app99=$(median "${app_p99[@]}"); m_bare99=$(median "${bare_p99[@]}")
@@ -377,6 +441,7 @@ pg_version=$(psql_ -c "SHOW server_version")
   echo "| memory: peak RSS poll / worker / result, MB | $poll_mb / $worker_mb / $result_mb | | | ≤ 150 MB each | $(meets "$(awk -v a="$poll_mb" -v b="$worker_mb" -v c="$result_mb" 'BEGIN {print (a <= 150 && b <= 150 && c <= 150)}')") |"
   echo "| reads: words poll's /api/results at $READS_VOTES ballots (top 50 of 10,000 words), p50 / p99 ms, one connection | $(median "${wread_p50[@]}") / $m_wread99 (p99 runs $(list "${wread_p99[@]}")) at $(median "${wread_rps[@]}") reads a second | | | p99 ≤ 5 ms | $(meets "$(awk -v a="$m_wread99" 'BEGIN {print (a <= 5)}')") |"
   echo "| reads: /api/results at $READS_VOTES votes, p50 / p99 ms, one connection (wrk -t1 -c1) | $(median "${read_p50[@]}") / $m_read99 (p99 runs $(list "${read_p99[@]}")) | four connections, saturated: p99 $(median "${sat_p99[@]}") ms at $(median "${sat_rps[@]}") reads a second | | p99 ≤ 5 ms | $(meets "$(awk -v a="$m_read99" 'BEGIN {print (a <= 5)}')") |"
+  for row in "${fanout_rows[@]}" "${push_rows[@]}"; do echo "$row"; done
   echo
   echo "Figures are medians of $RUNS alternating runs (end to end: of $E2E_RUNS). 1-minute load average before"
   echo "each run: poll $(list "${poll_loads[@]}"); worker $(list "${worker_loads[@]}"); end to end $(list "${e2e_loads[@]}")."

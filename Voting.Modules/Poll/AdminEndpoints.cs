@@ -76,12 +76,8 @@ internal static class AdminEndpoints
 
     private static async Task<IResult> Create([AsParameters] CreatePollForm form, [AsParameters] AdminRequest request, PollCreation creation)
     {
-        var kind = new QuestionFields(form.Type, form.MaxChoices, form.ScaleMin, form.ScaleMax, form.MinLabel, form.MaxLabel, form.MaxWords);
-        var wanted = AdminPollForm.Request(form.Question, form.Options, kind) with
-        {
-            ResultsVisibility = string.IsNullOrEmpty(form.ResultsVisibility) ? null : form.ResultsVisibility,
-            DurationSeconds = Duration(form.DurationSeconds),
-        };
+        var kind = form.Kind;
+        var wanted = form.ToRequest();
         var created = await creation.CreateAsync(wanted, request.Http.RequestAborted);
         if (created.Poll is { } poll)
         {
@@ -172,8 +168,8 @@ internal static class AdminEndpoints
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 
-    /// <summary>The fields of the create form, as typed.</summary>
-    private readonly record struct CreatePollForm(
+    /// <summary>The fields of the create form, as typed (an event's page posts the same fields).</summary>
+    internal readonly record struct CreatePollForm(
         [FromForm(Name = "question")] string? Question,
         [FromForm(Name = "options")] string? Options,
         [FromForm(Name = "resultsVisibility")] string? ResultsVisibility,
@@ -184,7 +180,20 @@ internal static class AdminEndpoints
         [FromForm(Name = "scaleMax")] string? ScaleMax,
         [FromForm(Name = "minLabel")] string? MinLabel,
         [FromForm(Name = "maxLabel")] string? MaxLabel,
-        [FromForm(Name = "maxWords")] string? MaxWords);
+        [FromForm(Name = "maxWords")] string? MaxWords)
+    {
+        public QuestionFields Kind => new(Type, MaxChoices, ScaleMin, ScaleMax, MinLabel, MaxLabel, MaxWords);
+
+        public CreatePollRequest ToRequest() => AdminPollForm.Request(Question, Options, Kind) with
+        {
+            ResultsVisibility = string.IsNullOrEmpty(ResultsVisibility) ? null : ResultsVisibility,
+            DurationSeconds = Duration(DurationSeconds),
+        };
+
+        /// <summary>What was typed, for the form shown again with its errors.</summary>
+        public AdminViews.CreateForm Typed(IReadOnlyDictionary<string, string[]> errors) =>
+            new(Question, Options, errors) { ResultsVisibility = ResultsVisibility, Duration = DurationSeconds, Kind = Kind };
+    }
 
     /// <summary>What a page that lists polls needs: the request and its form tokens, the polls and their vote counts.</summary>
     private readonly record struct AdminRequest(HttpContext Http, IAntiforgery Antiforgery, PollCatalog Catalog, Storage.PollStore Store, TimeProvider Time)

@@ -70,21 +70,13 @@ internal static class AdminViews
         var polls = page.Polls;
         var body = new StringBuilder();
         body.Append($"""
-            <div class="admin-head"><h1>Poll management</h1>
+            <div class="admin-head"><h1>Poll management</h1><p class="links small"><a href="/admin/events" data-events-link>Events</a></p>
             <div class="sign-out"><form method="post" action="/admin/sign-out">{Hidden(tokens)}<button type="submit" class="link">Sign out</button></form>
             <form method="post" action="/admin/sign-out-everywhere" data-confirm="Sign out every organiser, on every device?">{Hidden(tokens)}<button type="submit" class="link" data-sign-out-everywhere>Sign out everywhere</button></form></div></div>
             <section class="card" aria-labelledby="new-poll"><h2 id="new-poll">New poll</h2>
             <form method="post" action="/admin/polls" class="stack" data-create-poll>
             {Hidden(tokens)}
-            {Field(form.Error("question"), "question", """<label for="question">Question</label>""",
-                $"""<input id="question" name="question" maxlength="{NewPoll.MaxQuestionLength}" required value="{E(form.Question)}"{Invalid(form.Error("question"), "question")}>""")}
-            {AdminTypeViews.TypeChoice(form.Kind, form.Error("type"))}
-            {Field(form.Error("options"), "options", $"""<label for="options">Options <span class="hint">one per line, {NewPoll.MinOptions} to {NewPoll.MaxOptions}; single and multiple choice only</span></label>""",
-                $"""<textarea id="options" name="options" rows="4" placeholder="Yes&#10;No"{Invalid(form.Error("options"), "options")}>{E(form.Options)}</textarea>""")}
-            {AdminTypeViews.TypeFields(form.Kind, form.Error)}
-            {VisibilityChoice(form)}
-            {Field(form.Error("durationSeconds"), "duration", """<label for="duration">Closes by itself after <span class="hint">seconds, {PollTimer.MinSeconds} to {PollTimer.MaxSeconds}; empty for no timer</span></label>""",
-                $"""<input id="duration" name="durationSeconds" type="number" inputmode="numeric" min="{PollTimer.MinSeconds}" max="{PollTimer.MaxSeconds}" step="1" value="{E(form.Duration)}"{Invalid(form.Error("durationSeconds"), "duration")}>""")}
+            {PollFields(form)}
             <button type="submit" class="primary">Create poll</button>
             </form></section>
             <section aria-labelledby="all-polls"><h2 id="all-polls">Polls</h2>
@@ -117,6 +109,19 @@ internal static class AdminViews
         body.Append("</section>");
         return body.ToString();
     }
+
+    /// <summary>The new-poll form's fields, every type's; an event's page adds its polls with them too.</summary>
+    internal static string PollFields(CreateForm form) => $"""
+        {Field(form.Error("question"), "question", """<label for="question">Question</label>""",
+            $"""<input id="question" name="question" maxlength="{NewPoll.MaxQuestionLength}" required value="{E(form.Question)}"{Invalid(form.Error("question"), "question")}>""")}
+        {AdminTypeViews.TypeChoice(form.Kind, form.Error("type"))}
+        {Field(form.Error("options"), "options", $"""<label for="options">Options <span class="hint">one per line, {NewPoll.MinOptions} to {NewPoll.MaxOptions}; single and multiple choice only</span></label>""",
+            $"""<textarea id="options" name="options" rows="4" placeholder="Yes&#10;No"{Invalid(form.Error("options"), "options")}>{E(form.Options)}</textarea>""")}
+        {AdminTypeViews.TypeFields(form.Kind, form.Error)}
+        {VisibilityChoice(form)}
+        {Field(form.Error("durationSeconds"), "duration", """<label for="duration">Closes by itself after <span class="hint">seconds, {PollTimer.MinSeconds} to {PollTimer.MaxSeconds}; empty for no timer</span></label>""",
+            $"""<input id="duration" name="durationSeconds" type="number" inputmode="numeric" min="{PollTimer.MinSeconds}" max="{PollTimer.MaxSeconds}" step="1" value="{E(form.Duration)}"{Invalid(form.Error("durationSeconds"), "duration")}>""")}
+        """;
 
     private static string Detail(AntiforgeryTokenSet tokens, PollDefinition poll, long? votes, string voteUrl, DateTimeOffset now, SubmittedWords.List? words)
     {

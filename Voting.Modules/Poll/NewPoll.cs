@@ -41,6 +41,10 @@ internal static class NewPoll
         {
             errors["resultsVisibility"] = ["resultsVisibility is \"always\", \"revealed\" or \"closed\"."];
         }
+        if (request.EventId is not null && !Ids.IsValid(request.EventId))
+        {
+            errors["eventId"] = ["eventId names no event."];
+        }
         if (request.DurationSeconds is < PollTimer.MinSeconds or > PollTimer.MaxSeconds)
         {
             errors["durationSeconds"] = [$"durationSeconds is a whole number of seconds from {PollTimer.MinSeconds} to {PollTimer.MaxSeconds}."];
@@ -126,6 +130,7 @@ internal static class NewPoll
             MaxChoices = type == PollType.Multiple ? request.MaxChoices ?? poll.Options.Count : null,
             ResultsVisibility = Visibility.TryParse(request.ResultsVisibility, out var mode) ? mode : ResultsVisibility.Always,
             ClosesAt = request.DurationSeconds is { } seconds ? PollTimer.ClosingTime(now, seconds) : null,
+            EventId = request.EventId,
         };
     }
 

@@ -152,6 +152,7 @@ internal static class PollApi
         {
             { Outcome: CreateOutcome.Created, Poll: { } poll } => TypedResults.Created($"/api/polls/{poll.Id}", PollView.Of(poll, time.GetUtcNow())),
             { Outcome: CreateOutcome.Invalid, Errors: var errors } => TypedResults.ValidationProblem(errors),
+            { Outcome: CreateOutcome.EventClosed } => Problems.Of(StatusCodes.Status409Conflict, "This event is closed: it takes no more polls."),
             _ => Problems.Of(StatusCodes.Status409Conflict, $"A poll with the id '{request!.Id}' exists already."),
         };
     }

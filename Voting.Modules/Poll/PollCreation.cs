@@ -11,6 +11,7 @@ internal enum CreateOutcome
     Created,
     Invalid,
     IdTaken,
+    EventClosed,
 }
 
 /// <summary>What creating a poll came to: the poll when created, the errors by field when invalid.</summary>
@@ -23,7 +24,7 @@ internal sealed record PollCreated(CreateOutcome Outcome, PollDefinition? Poll, 
 /// <see cref="PollTimer"/>); every poll process also passes the catalog's closing time to Redis
 /// with each vote, so the timer holds even if that step fails.
 /// </summary>
-internal sealed class PollCreation(PollStore store, PollCatalog? catalog, VoteStream? stream, TimeProvider time, ILogger<PollCreation>? logger = null)
+internal sealed class PollCreation(PollStore store, PollCatalog? catalog, VoteStream? stream, TimeProvider time, ILogger<PollCreation>? logger = null, EventStore? events = null)
 {
     private static readonly Dictionary<string, string[]> NoErrors = [];
 
@@ -34,7 +35,22 @@ internal sealed class PollCreation(PollStore store, PollCatalog? catalog, VoteSt
         {
             return new PollCreated(CreateOutcome.Invalid, null, errors);
         }
+        if (request.EventId is { } eventId)
+        {
+            // A poll joins an open event only; a race with the event's close leaves a poll in a closed event, which is harmless.
+            var owner = await (events ?? throw new InvalidOperationException("Polls of events need the event store.")).FindAsync(eventId, cancellationToken);
+            if (owner is null)
+            {
+                return new PollCreated(CreateOutcome.Invalid, null, new Dictionary<string, string[]>(StringComparer.Ordinal) { ["eventId"] = ["eventId names no event."] });
+            }
+            if (owner.Closed)
+            {
+                return new PollCreated(CreateOutcome.EventClosed, null, NoErrors);
+            }
+        }
+        // PostgreSQL keeps microseconds: this process's catalog shows the creation time as every other does.
         var now = time.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
         // A generated id may collide; a few fresh draws make that vanishingly unlikely.
         for (var attempt = 0; attempt < 5; attempt++)
         {

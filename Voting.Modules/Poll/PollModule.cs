@@ -29,6 +29,8 @@ internal static class PollModule
         services.AddSingleton<PollReveal>();
         services.AddSingleton<SubmittedWords>();
         services.AddSingleton<WordModeration>();
+        services.AddSingleton<EventLookup>();
+        services.AddSingleton<EventManagement>();
         services.AddSingleton<AdminSession>();
         services.AddHostedService<PollCatalogRefresher>();
         services.AddVoteRateLimits();
@@ -46,6 +48,9 @@ internal static class PollModule
         PollApi.Map(routes);
         VoteEndpoints.Map(routes);
         AdminEndpoints.Map(routes);
+        EventApi.Map(routes);
+        EventEndpoints.Map(routes);
+        AdminEventEndpoints.Map(routes);
         return routes;
     }
 

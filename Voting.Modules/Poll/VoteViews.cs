@@ -14,7 +14,8 @@ internal static class VoteViews
     public static string Home(PollPage page)
     {
         var open = page.Polls;
-        var body = new StringBuilder("<h1>Open polls</h1>");
+        var body = new StringBuilder(EventViews.JoinForm(error: null));
+        body.Append("<h1>Open polls</h1>");
         if (open.Count == 0)
         {
             body.Append("<p class=\"muted\">There are no open polls right now.</p>");
@@ -46,6 +47,10 @@ internal static class VoteViews
     /// <summary>The answer to a form post that did not count (no option, closed, not confirmed): the form again, saying why.</summary>
     public static string VoteAgain(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? message, TypedBallot? typed = null) =>
         Page(poll.Question, VoteForm(poll, tokens, now, message, typed), Scripts);
+
+    /// <summary>The vote form of a poll without the page around it: an event's page shows the live poll's.</summary>
+    public static string Section(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now) =>
+        VoteForm(poll, tokens, now, message: null);
 
     public static string Voted(PollDefinition poll, Ballot ballot) => Page("Your vote is in", Confirmation(poll, ballot));
 

@@ -24,6 +24,7 @@ internal static class ResultModule
         services.AddSingleton<ResultsBroadcaster>();
         services.AddHostedService(sp => sp.GetRequiredService<ResultsBroadcaster>());
         services.AddSingleton<KnownPolls>();
+        services.AddSingleton<EventWatch>();
         services.AddSingleton<HubGuard>();
         services.AddLogging(logging => logging.AddFilter(HubGuard.DispatcherLogCategory, LogLevel.Critical));
         services.AddSignalR(hub => hub.AddFilter<HubGuard>()).AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, VotingJson.Default));

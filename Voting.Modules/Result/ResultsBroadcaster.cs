@@ -23,6 +23,7 @@ internal sealed class ResultsBroadcaster(
     Telemetry telemetry,
     TimeProvider time,
     IOptions<ResultSettings> options,
+    EventWatch events,
     ILogger<ResultsBroadcaster> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, byte> _dirty = new(StringComparer.Ordinal);
@@ -33,13 +34,28 @@ internal sealed class ResultsBroadcaster(
     // and perhaps visible) with no vote and no notification, so the broadcaster pushes it then.
     private readonly ConcurrentDictionary<string, DateTimeOffset> _deadlines = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
+    // Events whose live poll may have changed: each is read again and, if the phones must follow,
+    // told to its group at once (no push interval: a switch is one message per phone).
+    private readonly ConcurrentDictionary<string, byte> _dirtyEvents = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _eventSignal = new(0);
     private readonly TimeSpan _interval = TimeSpan.FromMilliseconds(options.Value.PushIntervalMilliseconds);
 
     public void MarkChanged(string pollId)
     {
-        if (subscriptions.IsWatched(pollId) && _dirty.TryAdd(pollId, 0))
+        if (IsWatched(pollId) && _dirty.TryAdd(pollId, 0))
         {
             _signal.Release();
+        }
+    }
+
+    /// <summary>A poll with a results page open here, or live in an event followed here.</summary>
+    private bool IsWatched(string pollId) => subscriptions.IsWatched(pollId) || events.IsLive(pollId);
+
+    public void MarkEventChanged(string eventId)
+    {
+        if (_dirtyEvents.TryAdd(eventId, 0))
+        {
+            _eventSignal.Release();
         }
     }
 
@@ -61,7 +77,7 @@ internal sealed class ResultsBroadcaster(
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(ListenAsync(stoppingToken), PushAsync(stoppingToken));
+        Task.WhenAll(ListenAsync(stoppingToken), PushAsync(stoppingToken), PushEventsAsync(stoppingToken));
 
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
@@ -74,8 +90,18 @@ internal sealed class ResultsBroadcaster(
                 var listenOnly = new NpgsqlConnectionStringBuilder(storage.Value.Postgres) { Pooling = false, KeepAlive = 30 };
                 await using var connection = new NpgsqlConnection(listenOnly.ConnectionString);
                 await connection.OpenAsync(stoppingToken);
-                connection.Notification += (_, e) => MarkChanged(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {StorageSettings.ChangeChannel}", connection))
+                connection.Notification += (_, e) =>
+                {
+                    if (e.Channel == EventStore.ChangeChannel)
+                    {
+                        MarkEventChanged(e.Payload);
+                    }
+                    else
+                    {
+                        MarkChanged(e.Payload);
+                    }
+                };
+                await using (var listen = new NpgsqlCommand($"LISTEN {StorageSettings.ChangeChannel}; LISTEN {EventStore.ChangeChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
@@ -83,6 +109,10 @@ internal sealed class ResultsBroadcaster(
                 foreach (var pollId in subscriptions.WatchedPolls)
                 {
                     MarkChanged(pollId);
+                }
+                foreach (var eventId in events.FollowedEvents)
+                {
+                    MarkEventChanged(eventId);
                 }
                 logger.LogInformation("Listening for result changes");
                 while (!stoppingToken.IsCancellationRequested)
@@ -131,7 +161,7 @@ internal sealed class ResultsBroadcaster(
                     continue;
                 }
                 _dirty.TryRemove(pollId, out _);
-                if (!subscriptions.IsWatched(pollId))
+                if (!IsWatched(pollId))
                 {
                     continue;
                 }
@@ -188,7 +218,9 @@ internal sealed class ResultsBroadcaster(
             if (snapshot is not null)
             {
                 Track(snapshot);
-                await hub.Clients.Group(Subscriptions.Group(pollId)).SendAsync(ResultsHub.ResultsMessage, ResultsHub.Message(snapshot), stoppingToken);
+                var eventGroups = events.ResultGroupsFor(pollId);
+                var clients = eventGroups.Count == 0 ? hub.Clients.Group(Subscriptions.Group(pollId)) : hub.Clients.Groups([Subscriptions.Group(pollId), .. eventGroups]);
+                await clients.SendAsync(ResultsHub.ResultsMessage, ResultsHub.Message(snapshot), stoppingToken);
                 telemetry.ResultPushes.Add(1);
             }
             return true;
@@ -200,8 +232,66 @@ internal sealed class ResultsBroadcaster(
         }
     }
 
+    /// <summary>
+    /// Tells each changed event's phones its new live poll (and its presenters the poll's results),
+    /// as soon as PostgreSQL notifies: one read of the event and its poll, one send to the group.
+    /// </summary>
+    private async Task PushEventsAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _eventSignal.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            foreach (var eventId in _dirtyEvents.Keys)
+            {
+                _dirtyEvents.TryRemove(eventId, out _);
+                try
+                {
+                    if (await events.RefreshAsync(eventId, stoppingToken) is not ({ } live, true))
+                    {
+                        continue;
+                    }
+                    await hub.Clients.Group(EventWatch.Group(live.Id)).SendAsync(EventHub.EventMessageName, live.Message(), stoppingToken);
+                    telemetry.ResultPushes.Add(1);
+                    if (live.LivePollId is { } pollId && await results.ReadAsync(pollId, stoppingToken) is { } snapshot)
+                    {
+                        Track(snapshot);
+                        await hub.Clients.Group(EventWatch.ResultsGroup(live.Id)).SendAsync(ResultsHub.ResultsMessage, ResultsHub.Message(snapshot), stoppingToken);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Keep it dirty and try again shortly: the database may be back.
+                    logger.LogWarning("Could not push event {EventId}: {Message}", eventId, e.Message);
+                    _dirtyEvents.TryAdd(eventId, 0);
+                    _ = RetryEventsLaterAsync(stoppingToken);
+                }
+            }
+        }
+    }
+
+    private async Task RetryEventsLaterAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(_interval * 5, time, stoppingToken);
+            _eventSignal.Release();
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+
     public override void Dispose()
     {
+        _eventSignal.Dispose();
         _signal.Dispose();
         base.Dispose();
     }

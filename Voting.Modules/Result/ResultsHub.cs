@@ -11,7 +11,12 @@ namespace Voting.Result;
 /// timer runs out. While a poll's results are hidden the message is <c>{pollId, hidden: true,
 /// total, …}</c> with no figure per option (<see cref="HiddenResults"/>).
 /// </summary>
-internal sealed class ResultsHub(ResultStore results, KnownPolls known, Subscriptions subscriptions, ResultsBroadcaster broadcaster) : Hub
+/// <remarks>
+/// Events: <c>SubscribeEvent(code)</c> follows an event by its join code, with the live poll's
+/// results (a presenter's screen); <c>FollowEvent(code)</c> the same without results (a phone, which
+/// shows the vote page: ten thousand phones need no ten pushes a second each). See <see cref="EventHub"/>.
+/// </remarks>
+internal sealed class ResultsHub(ResultStore results, KnownPolls known, Subscriptions subscriptions, ResultsBroadcaster broadcaster, EventWatch events) : Hub
 {
     public const string Path = "/hubs/results";
     public const string ResultsMessage = "results";
@@ -47,6 +52,10 @@ internal sealed class ResultsHub(ResultStore results, KnownPolls known, Subscrip
         await Clients.Caller.SendAsync(ResultsMessage, Message(snapshot), Context.ConnectionAborted);
     }
 
+    public Task SubscribeEvent(string code) => EventHub.FollowAsync(this, code, withResults: true, events, results, broadcaster);
+
+    public Task FollowEvent(string code) => EventHub.FollowAsync(this, code, withResults: false, events, results, broadcaster);
+
     /// <summary>What a subscriber gets: while the results are hidden, the number of votes and nothing per option.</summary>
     public static object Message(PollResults snapshot) => snapshot.Hidden ? snapshot.WithoutCounts() : snapshot;
 
@@ -61,6 +70,7 @@ internal sealed class ResultsHub(ResultStore results, KnownPolls known, Subscrip
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         subscriptions.RemoveConnection(Context.ConnectionId);
+        events.RemoveConnection(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }
 }

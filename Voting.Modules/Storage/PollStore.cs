@@ -11,9 +11,11 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
     {
         const string insertPoll = """
             INSERT INTO polls (id, question, closed, created_at, revision, results_visibility, closes_at,
-                               type, max_choices, scale_min, scale_max, min_label, max_label, max_words)
+                               type, max_choices, scale_min, scale_max, min_label, max_label, max_words,
+                               event_id, event_position)
             VALUES (@Id, @Question, false, @CreatedAt, nextval('poll_revision'), @Visibility, @ClosesAt,
-                    @Type, @MaxChoices, @ScaleMin, @ScaleMax, @MinLabel, @MaxLabel, @MaxWords)
+                    @Type, @MaxChoices, @ScaleMin, @ScaleMax, @MinLabel, @MaxLabel, @MaxWords,
+                    @EventId, CASE WHEN @EventId::text IS NOT NULL THEN (SELECT coalesce(max(event_position), 0) + 1 FROM polls WHERE event_id = @EventId) END)
             ON CONFLICT (id) DO NOTHING
             """;
         const string insertOptions = """
@@ -40,6 +42,7 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
             MinLabel = poll.Scale?.MinLabel,
             MaxLabel = poll.Scale?.MaxLabel,
             poll.MaxWords,
+            poll.EventId,
         }, transaction, cancellationToken: cancellationToken));
         if (inserted == 0)
         {
@@ -166,7 +169,8 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
                    p.revision AS Revision, o.id AS OptionId, o.label AS Label,
                    p.results_visibility AS Visibility, p.results_revealed AS Revealed, p.closes_at AS ClosesAt,
                    p.type AS Type, p.max_choices AS MaxChoices, p.scale_min AS ScaleMin, p.scale_max AS ScaleMax,
-                   p.min_label AS MinLabel, p.max_label AS MaxLabel, p.max_words AS MaxWords
+                   p.min_label AS MinLabel, p.max_label AS MaxLabel, p.max_words AS MaxWords,
+                   p.event_id AS EventId
             FROM polls p LEFT JOIN poll_options o ON o.poll_id = p.id
             {where}
             ORDER BY p.revision, p.id, o.position
@@ -189,6 +193,7 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
                 MaxChoices = first.MaxChoices,
                 Scale = first.ScaleMin is { } min && first.ScaleMax is { } max ? new RatingScale(min, max) { MinLabel = first.MinLabel, MaxLabel = first.MaxLabel } : null,
                 MaxWords = first.MaxWords,
+                EventId = first.EventId,
             }, first.Revision));
         }
         return polls;
@@ -199,5 +204,5 @@ internal sealed class PollStore(NpgsqlDataSource dataSource)
 
     private sealed record PollRow(string PollId, string Question, bool Closed, DateTime CreatedAt, long Revision, string? OptionId, string? Label,
         string Visibility, bool? Revealed, DateTime? ClosesAt, string Type, int? MaxChoices, int? ScaleMin, int? ScaleMax,
-        string? MinLabel, string? MaxLabel, int? MaxWords);
+        string? MinLabel, string? MaxLabel, int? MaxWords, string? EventId);
 }

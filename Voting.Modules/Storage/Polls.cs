@@ -28,6 +28,9 @@ internal sealed record PollDefinition(string Id, string Question, IReadOnlyList<
     /// <summary>For <see cref="PollType.Words"/>: how many words a ballot may hold (1 to 5).</summary>
     public int? MaxWords { get; init; }
 
+    /// <summary>The event this poll belongs to, if any (it then keeps its place in the event's order).</summary>
+    public string? EventId { get; init; }
+
     public bool IsClosedAt(DateTimeOffset now) => Closed || ClosesAt <= now;
 
     public bool ResultsVisibleAt(DateTimeOffset now) => Visibility.IsVisible(ResultsVisibility, ResultsRevealed, IsClosedAt(now));
@@ -123,6 +126,9 @@ internal sealed record PollView(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? MaxWords { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? EventId { get; init; }
+
     public static PollView Of(PollDefinition poll, DateTimeOffset now) =>
         new(poll.Id, poll.Question, poll.Options, poll.IsClosedAt(now), poll.CreatedAt, poll.ResultsVisibility, poll.ResultsVisibleAt(now), poll.ClosesAt)
         {
@@ -130,6 +136,7 @@ internal sealed record PollView(
             MaxChoices = poll.MaxChoices,
             Scale = poll.Scale,
             MaxWords = poll.MaxWords,
+            EventId = poll.EventId,
         };
 }
 

@@ -25,6 +25,7 @@ internal static class StorageModule
         services.TryAddSingleton<PollStore>();
         services.TryAddSingleton<VoteWriter>();
         services.TryAddSingleton<ResultStore>();
+        services.TryAddSingleton<EventStore>();
         return services;
     }
 

@@ -15,6 +15,13 @@ internal static class ShareLink
         return $"{origin}/polls/{Uri.EscapeDataString(pollId)}";
     }
 
+    /// <summary>An event's audience page: one address (and QR code) for the whole session.</summary>
+    public static string JoinUrl(string? publicUrl, HttpRequest request, string code)
+    {
+        var origin = string.IsNullOrWhiteSpace(publicUrl) ? $"{request.Scheme}://{request.Host}" : publicUrl.Trim().TrimEnd('/');
+        return $"{origin}/e/{Uri.EscapeDataString(code)}";
+    }
+
     /// <summary>A PNG as a data: URI (the CSP allows <c>img-src data:</c>), so no extra request or route.</summary>
     public static string QrDataUri(string text)
     {

@@ -58,6 +58,9 @@ internal sealed record CreatePollRequest(string? Id, string? Question, IReadOnly
     /// <summary>Words: how many words a ballot may hold, 1 to 5 (default 3).</summary>
     [JsonNumberHandling(JsonNumberHandling.Strict)]
     public int? MaxWords { get; init; }
+
+    /// <summary>The open event the poll joins, after the event's other polls.</summary>
+    public string? EventId { get; init; }
 }
 
 /// <summary>A poll's timer as the admin API takes it: seconds from now, 0 to cancel.</summary>
@@ -65,6 +68,15 @@ internal sealed record TimerRequest([property: JsonNumberHandling(JsonNumberHand
 
 /// <summary>What setting a timer answers.</summary>
 internal sealed record TimerResponse(string PollId, DateTimeOffset? ClosesAt);
+
+/// <summary>A new event as the admin API takes it.</summary>
+internal sealed record CreateEventRequest(string? Title);
+
+/// <summary>
+/// The poll to put live: <c>{"pollId": "…"}</c>, or <c>{"pollId": null}</c> for the waiting screen.
+/// The field must be there: an empty object says neither.
+/// </summary>
+internal sealed record LiveRequest([property: JsonRequired] string? PollId);
 
 /// <summary>Source-generated JSON for everything the API reads or writes: no reflection on the hot path.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
@@ -77,4 +89,9 @@ internal sealed record TimerResponse(string PollId, DateTimeOffset? ClosesAt);
 [JsonSerializable(typeof(VoteRequest))]
 [JsonSerializable(typeof(CreatePollRequest))]
 [JsonSerializable(typeof(WordRequest))]
+[JsonSerializable(typeof(CreateEventRequest))]
+[JsonSerializable(typeof(LiveRequest))]
+[JsonSerializable(typeof(EventCreatedView))]
+[JsonSerializable(typeof(EventView))]
+[JsonSerializable(typeof(EventMessage))]
 internal sealed partial class VotingJson : JsonSerializerContext;

@@ -70,6 +70,22 @@ public sealed partial class BenchSmokeTests
                     Assert.Matches(Number(), figure);
                 }
             }
+            // Issue 14's rows: one per room size and per push interval, every figure measured.
+            foreach (var prefix in new[] { "| events: switch to phone", "| events: result RSS", "| vote to screen with a " })
+            {
+                var rows = lines.Where(l => l.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
+                Assert.NotEmpty(rows);
+                foreach (var line in rows)
+                {
+                    var cells = line.Trim().Trim('|').Split('|');
+                    Assert.Equal(6, cells.Length);
+                    Assert.DoesNotContain("nan", cells[1], StringComparison.OrdinalIgnoreCase);
+                    foreach (var figure in cells[1].Split('/', ','))
+                    {
+                        Assert.Matches(Number(), figure);
+                    }
+                }
+            }
             Assert.Contains("- Machine: ", text, StringComparison.Ordinal);
             Assert.Matches(@"Redis \d+\.\d+\.\d+, PostgreSQL \d+", text);
             Assert.Contains("`./bench/run.sh --tiny`", text, StringComparison.Ordinal);

@@ -208,6 +208,80 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Table_of_bad_event_requests_gets_documented_4xx_and_changes_nothing()
+    {
+        var events = _app.Service<EventStore>();
+        var created = await _app.Service<Voting.Poll.EventManagement>().CreateAsync("Bad input", CancellationToken.None);
+        var (id, code) = (created.Event!.Id, created.Event.Code);
+        var ended = (await _app.Service<Voting.Poll.EventManagement>().CreateAsync("Ended", CancellationToken.None)).Event!;
+        await events.CloseAsync(ended.Id, DateTimeOffset.UtcNow, CancellationToken.None);
+        var before = await StoredAsync();
+        var json = "application/json";
+        (HttpMethod Method, string Path, string? Body, string? Type, bool Admin, HttpStatusCode Expected)[] table =
+        [
+            (HttpMethod.Post, "/api/events", """{"title":"T"}""", json, false, HttpStatusCode.Unauthorized),
+            (HttpMethod.Post, "/api/events", """{"title":"T"}""", "text/plain", true, HttpStatusCode.UnsupportedMediaType),
+            (HttpMethod.Post, "/api/events", "", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/events", "{", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/events", "null", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/events", "{}", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/events", """{"title":""}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/events", """{"title":"   "}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/events", """{"title":7}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/events", """{"title":"T","code":"ABCDEF"}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/events", """{"title":"T","title":"U"}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/events", """{"title":"Which ‮eno?"}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/events", $$"""{"title":"{{new string('t', 201)}}"}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/events", $$"""{"title":"{{new string('t', 5000)}}"}""", json, true, HttpStatusCode.RequestEntityTooLarge),
+            (HttpMethod.Get, "/api/events/ZZZZZZ", null, null, false, HttpStatusCode.NotFound),
+            (HttpMethod.Get, $"/api/events/{PathSegment("' OR 1=1 --")}", null, null, false, HttpStatusCode.NotFound),
+            (HttpMethod.Get, $"/api/events/{new string('A', 3000)}", null, null, false, HttpStatusCode.NotFound),
+            (HttpMethod.Get, $"/api/events/{ended.Code}", null, null, false, HttpStatusCode.NotFound),
+            (HttpMethod.Get, $"/api/events/{id}", null, null, false, HttpStatusCode.NotFound),
+            (HttpMethod.Delete, $"/api/events/{code}", null, null, true, HttpStatusCode.MethodNotAllowed),
+            (HttpMethod.Post, $"/api/events/{id}/live", """{"pollId":null}""", json, false, HttpStatusCode.Unauthorized),
+            (HttpMethod.Post, $"/api/events/{id}/live", "{}", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, $"/api/events/{id}/live", "", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, $"/api/events/{id}/live", """{"pollId":7}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, $"/api/events/{id}/live", """{"pollId":["a"]}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, $"/api/events/{id}/live", """{"pollId":null,"at":1}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, $"/api/events/{id}/live", """{"pollId":"a"}""", "text/plain", true, HttpStatusCode.UnsupportedMediaType),
+            (HttpMethod.Post, $"/api/events/{id}/live", """{"pollId":"' OR 1=1 --"}""", json, true, HttpStatusCode.UnprocessableEntity),
+            (HttpMethod.Post, $"/api/events/{id}/live", $$"""{"pollId":"{{_poll.Id}}"}""", json, true, HttpStatusCode.UnprocessableEntity),
+            (HttpMethod.Post, $"/api/events/{id}/live", """{"pollId":"nope"}""", json, true, HttpStatusCode.UnprocessableEntity),
+            (HttpMethod.Post, $"/api/events/{ended.Id}/live", """{"pollId":null}""", json, true, HttpStatusCode.Conflict),
+            (HttpMethod.Post, "/api/events/nope/live", """{"pollId":null}""", json, true, HttpStatusCode.NotFound),
+            (HttpMethod.Post, $"/api/events/{PathSegment("<script>")}/live", """{"pollId":null}""", json, true, HttpStatusCode.NotFound),
+            (HttpMethod.Get, $"/api/events/{id}/live", null, null, true, HttpStatusCode.MethodNotAllowed),
+            (HttpMethod.Post, $"/api/events/{id}/close", null, null, false, HttpStatusCode.Unauthorized),
+            (HttpMethod.Post, "/api/events/nope/close", null, null, true, HttpStatusCode.NotFound),
+            (HttpMethod.Post, $"/api/events/{PathSegment("' OR 1=1 --")}/close", null, null, true, HttpStatusCode.NotFound),
+            (HttpMethod.Get, $"/api/events/{id}/results.csv", null, null, false, HttpStatusCode.Unauthorized),
+            (HttpMethod.Get, "/api/events/nope/results.csv", null, null, true, HttpStatusCode.NotFound),
+            (HttpMethod.Get, $"/api/events/{PathSegment("<b>")}/results.csv", null, null, true, HttpStatusCode.NotFound),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","B"],"eventId":"nope"}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","B"],"eventId":"../x"}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", """{"question":"Q?","options":["A","B"],"eventId":7}""", json, true, HttpStatusCode.BadRequest),
+            (HttpMethod.Post, "/api/polls", $$"""{"question":"Q?","options":["A","B"],"eventId":"{{ended.Id}}"}""", json, true, HttpStatusCode.Conflict),
+            (HttpMethod.Post, "/api/polls", $$"""{"question":"","options":["A","B"],"eventId":"{{id}}"}""", json, true, HttpStatusCode.BadRequest),
+        ];
+        foreach (var (method, path, body, type, admin, expected) in table)
+        {
+            var status = await SendAsync(method, path, body is null ? null : Encoding.UTF8.GetBytes(body), type, admin);
+            Assert.True(expected == status, $"{method} {path[..Math.Min(path.Length, 60)]} body {body?[..Math.Min(body.Length, 40)]}: expected {(int)expected}, got {(int)status}");
+        }
+        Assert.Equal(before, await StoredAsync());
+        Assert.Null((await events.FindAsync(id, CancellationToken.None))!.LivePollId);
+        Assert.Empty(await events.PollsAsync(id, CancellationToken.None));
+
+        // The pages: never a 5xx, whatever the code.
+        foreach (var path in new[] { "/e/ZZZZZZ", "/e/%3Cscript%3E", $"/e/{new string('a', 3000)}", "/e?code=%00", "/e?code=", "/e", $"/events/{PathSegment("' OR 1=1")}/present", $"/e/{ended.Code}" })
+        {
+            await SendAsync(HttpMethod.Get, path, null, null);
+        }
+    }
+
+    [Fact]
     public async Task Invalid_utf8_in_a_vote_body_is_400()
     {
         var before = await StoredAsync();

@@ -11,7 +11,10 @@ namespace Voting.Bench;
 /// <summary>
 /// Vote to screen: many SignalR viewers on one poll while votes arrive at a steady rate. For each 202
 /// the time and the running count of 202s; for each push the time and the poll's total. A vote's
-/// latency, per viewer, runs from its 202 to the first push whose total includes it.
+/// latency, per viewer, runs from its 202 to the first push whose total includes it. Viewers are
+/// light by default (<see cref="LightViewer"/>: a WebSocket speaking the hub protocol by hand);
+/// <c>--viewers-kind full</c> takes a .NET SignalR client each, as the measurements before issue 14
+/// did, whose own CPU use on the shared cores was most of the tail.
 /// </summary>
 internal static class EndToEnd
 {
@@ -24,11 +27,29 @@ internal static class EndToEnd
         var viewerCount = args.Int("viewers", 1000);
         var rate = args.Int("rate", 2000);
         var seconds = args.Int("seconds", 20);
+        var light = args.Get("viewers-kind", "light") == "light";
+        var resultPid = args.Int("result-pid", 0);
 
         var viewers = new Viewer[viewerCount];
         var connectStarted = Stopwatch.GetTimestamp();
-        using (var gate = new SemaphoreSlim(32))
+        LightViewer.Crowd? crowd = null;
+        if (light)
         {
+            for (var i = 0; i < viewerCount; i++)
+            {
+                viewers[i] = new Viewer(null);
+            }
+            crowd = await LightViewer.Crowd.ConnectAsync(new Uri(resultUrl, "/hubs/results"), viewerCount, "Subscribe", _ => pollId, i => (target, record, at) =>
+            {
+                if (target == "results")
+                {
+                    viewers[i].Record(at, long.Parse(LightViewer.Field(record, "\"total\":"u8), System.Globalization.CultureInfo.InvariantCulture));
+                }
+            });
+        }
+        else
+        {
+            using var gate = new SemaphoreSlim(32);
             await Task.WhenAll(Enumerable.Range(0, viewerCount).Select(async i =>
             {
                 await gate.WaitAsync();
@@ -88,6 +109,7 @@ internal static class EndToEnd
         }
 
         // Open loop: votes go out on schedule whatever the answers' latency.
+        var cpuBefore = EventFanout.CpuSeconds(resultPid);
         var sendStarted = Stopwatch.GetTimestamp();
         var inFlight = new List<Task>(planned);
         var issued = 0;
@@ -103,6 +125,7 @@ internal static class EndToEnd
         await Task.WhenAll(inFlight);
         var sendSeconds = Stopwatch.GetElapsedTime(sendStarted).TotalSeconds;
         var sendEnded = Stopwatch.GetTimestamp();
+        var resultCpu = (EventFanout.CpuSeconds(resultPid) - cpuBefore) / sendSeconds;
 
         // Wait until every viewer has seen every accepted vote, or give up after a while.
         var wanted = baseline + accepted;
@@ -135,6 +158,10 @@ internal static class EndToEnd
             }
         }
         await Task.WhenAll(viewers.Select(v => v.DisposeAsync().AsTask()));
+        if (crowd is not null)
+        {
+            await crowd.DisposeAsync();
+        }
 
         static double Ms(HistogramBase h, double percentile) => h.TotalCount == 0 ? double.NaN : h.GetValueAtPercentile(percentile) / 1000.0;
         Report.Result(
@@ -143,18 +170,16 @@ internal static class EndToEnd
             ("p50_ms", Ms(latency, 50)), ("p99_ms", Ms(latency, 99)), ("max_ms", latency.TotalCount == 0 ? double.NaN : latency.GetMaxValue() / 1000.0),
             ("missing", missing),
             ("pushes_per_viewer_per_second", pushesInWindow / (double)viewerCount / sendSeconds),
-            ("post_p99_ms", Ms(postLatency, 99)));
+            ("post_p99_ms", Ms(postLatency, 99)),
+            ("result_cpu_percent", 100 * resultCpu));
         return missing == 0 && failed == 0 && accepted > 0 ? 0 : 1;
     }
 
     /// <summary>One SignalR connection subscribed to the poll, keeping (time, total) of every push.</summary>
-    private sealed class Viewer : IAsyncDisposable
+    private sealed class Viewer(HubConnection? connection) : IAsyncDisposable
     {
-        private readonly HubConnection _connection;
         private readonly List<(long At, long Total)> _pushes = new(256);
         private long _lastTotal = -1;
-
-        private Viewer(HubConnection connection) => _connection = connection;
 
         public long LastTotal => Interlocked.Read(ref _lastTotal);
 
@@ -174,10 +199,10 @@ internal static class EndToEnd
             return viewer;
         }
 
-        private void OnResults(JsonElement results)
+        private void OnResults(JsonElement results) => Record(Stopwatch.GetTimestamp(), results.GetProperty("total").GetInt64());
+
+        public void Record(long at, long total)
         {
-            var at = Stopwatch.GetTimestamp();
-            var total = results.GetProperty("total").GetInt64();
             lock (_pushes)
             {
                 _pushes.Add((at, total));
@@ -193,6 +218,6 @@ internal static class EndToEnd
             }
         }
 
-        public ValueTask DisposeAsync() => _connection.DisposeAsync();
+        public ValueTask DisposeAsync() => connection?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 }

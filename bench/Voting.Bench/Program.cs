@@ -13,6 +13,7 @@ try
         "drain" => await StreamLoad.DrainAsync(options),
         "upsert" => await UpsertLoop.RunAsync(options),
         "e2e" => await EndToEnd.RunAsync(options),
+        "fanout" => await EventFanout.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -31,6 +32,9 @@ static int Usage()
           drain    --redis CONN --postgres CONN --poll ID --last-id ID --expected N [--stream KEY] [--group G]
           upsert   --postgres CONN --count N [--batch 1000] [--connections 2]   raw unnest upserts: the worker's ceiling
           e2e      --poll-url URL --result-url URL --poll ID --option ID [--viewers 1000] [--rate 2000] [--seconds 20]
+                   [--viewers-kind light|full] [--result-pid PID]
+          fanout   --poll-url URL --result-url URL --token T [--connections 10000] [--switches 10] [--result-pid PID]
+                   light viewers following one event; the presenter switches the live poll
         """);
     return 2;
 }

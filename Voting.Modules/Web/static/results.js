@@ -4,8 +4,11 @@
 // message with the options arrives (a reveal, or the close of a poll that waits for it).
 (() => {
   "use strict";
-  const section = document.querySelector("section.results[data-poll-id]");
+  // An event's presenter screen (event.js) puts each live poll's section in the page and runs this
+  // script again for it: each run takes the one section not taken yet.
+  const section = document.querySelector("section.results[data-poll-id]:not([data-attached])");
   if (!section) return;
+  section.dataset.attached = "";
   const pollId = section.dataset.pollId;
   const status = section.querySelector("[data-connection]");
   const announce = section.querySelector("[data-announce]");
@@ -219,6 +222,12 @@
   markLeaders(initial, Number(section.querySelector("[data-total]")?.dataset.total || 0));
   tick();
 
+  // On an event's screen the event's one connection brings the results (SubscribeEvent): no
+  // connection of its own, only the drawing, handed to event.js.
+  if (section.hasAttribute("data-follow")) {
+    section.votingRender = render;
+    return;
+  }
   if (!window.signalR) return;
   const connection = new signalR.HubConnectionBuilder()
     .withUrl(section.dataset.hub || "/hubs/results")
