@@ -26,10 +26,12 @@ if [ "$mode" = full ]; then
   RUNS=3; POLL_SECONDS=12; WARMUP_SECONDS=3; WORKER_COUNT=200000
   E2E_RUNS=3; E2E_VIEWERS=1000; E2E_RATE=2000; E2E_SECONDS=20
   READS_VOTES=1000000; READS_SECONDS=10
+  SBS_VIEWERS=10; SBS_RATE=20; SBS_SECONDS=30; SBS_BURST_SECONDS=10; SBS_SETTLE_SECONDS=10
 else
   RUNS=1; POLL_SECONDS=2; WARMUP_SECONDS=1; WORKER_COUNT=5000
   E2E_RUNS=1; E2E_VIEWERS=20; E2E_RATE=200; E2E_SECONDS=3
   READS_VOTES=10000; READS_SECONDS=2
+  SBS_VIEWERS=2; SBS_RATE=20; SBS_SECONDS=2; SBS_BURST_SECONDS=1; SBS_SETTLE_SECONDS=1
 fi
 WRK_CONNECTIONS=64
 
@@ -290,6 +292,64 @@ for i in $(seq "$RUNS"); do
 done
 reads_to=$(now_ms)
 
+# --- 6. side by side with the classic voting app (issue 15) -------------------------------------
+# The load dockersamples/example-voting-app was measured under, on this machine (its Flask front end
+# as five gunicorn processes, its .NET worker on net10.0, its Node result app): 10 viewers on one
+# poll, 20 votes/s for 30 s, then a 10 s `wrk -c64` intake burst. Fresh role processes, so each
+# peak is this load's alone. Idle RSS after a settle; managed heap (the GC's heap size after its
+# last collection, from /metrics) beside each RSS figure; its peak from a sample a second.
+# Reference peaks (MiB), the targets: front end 126 (its pages counted once), worker 86, result 60.
+declare -A sbs_idle_rss sbs_idle_heap sbs_peak_rss sbs_peak_heap
+declare -A SBS_REFERENCE=([poll]=126 [worker]=86 [result]=60)
+managed_heap_mb() { # ROLE → MiB, or empty when /metrics does not answer
+  curl -sf "http://127.0.0.1:${role_port[$1]}/metrics" 2>/dev/null \
+    | awk '/^dotnet_gc_last_collection_heap_size_bytes/ {s += $NF; n++} END {if (n) printf "%.1f", s / 1048576}'
+}
+rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/${role_pid[$1]}/status"; }
+side_by_side() {
+  log "6. Side by side with the classic voting app: $SBS_VIEWERS viewers, $SBS_RATE votes/s for $SBS_SECONDS s, then wrk -c$WRK_CONNECTIONS for $SBS_BURST_SECONDS s"
+  local role
+  for role in poll result worker; do stop_role "$role"; done
+  for role in poll worker result; do start_role "$role"; done
+  sleep "$SBS_SETTLE_SECONDS"
+  for role in poll worker result; do
+    sbs_idle_rss[$role]=$(rss_mb "$role"); sbs_idle_heap[$role]=$(managed_heap_mb "$role")
+  done
+  local options heap_log="$work/sbs-heap.log" heap_pid from to r
+  options=$(create_poll sbs)
+  : >"$heap_log"
+  ( while :; do
+      for role in poll worker result; do echo "$role $(managed_heap_mb "$role")"; done
+      sleep 1
+    done >>"$heap_log" ) &
+  heap_pid=$!
+  from=$(now_ms)
+  r=$(DOTNET_gcServer=0 "$bench_exe" e2e --poll-url "http://127.0.0.1:${role_port[poll]}" --result-url "http://127.0.0.1:${role_port[result]}" \
+      --poll sbs --option "${options%%,*}" --viewers "$SBS_VIEWERS" --rate "$SBS_RATE" --seconds "$SBS_SECONDS") \
+    || { kill "$heap_pid"; echo "$r" >&2; die "the side-by-side run failed"; }
+  echo "  side by side: $(field "$r" votes_per_second) votes/s, p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms to $SBS_VIEWERS viewers" >&2
+  r=$(BENCH_OPTION=${options%%,*} wrk -t2 -c$WRK_CONNECTIONS -d"$SBS_BURST_SECONDS"s -s "$root/bench/wrk/vote.lua" "http://127.0.0.1:${role_port[poll]}/api/polls/sbs/votes" 2>&1)
+  echo "  side by side, burst: $(field "$r" per_second) votes/s accepted, p99 $(field "$r" p99_ms) ms" >&2
+  sleep 2 # the worker drains the burst's tail
+  to=$(now_ms)
+  kill "$heap_pid" 2>/dev/null; wait "$heap_pid" 2>/dev/null || true
+  for role in poll worker result; do
+    sbs_peak_rss[$role]=$(peak_mb "$role" "$from" "$to")
+    sbs_peak_heap[$role]=$(awk -v r="$role" '$1 == r && NF == 2 && $2 > m {m = $2} END {printf "%.1f", m}' "$heap_log")
+    echo "  $role: idle ${sbs_idle_rss[$role]} MiB (managed heap ${sbs_idle_heap[$role]}), peak ${sbs_peak_rss[$role]} MiB (managed heap ${sbs_peak_heap[$role]})" >&2
+  done
+  stop_role worker
+}
+side_by_side_rows() {
+  local role what
+  for role in poll worker result; do
+    case $role in poll) what="front end (5 gunicorn processes, pages counted once)" ;; worker) what=".NET worker (net10.0)" ;; result) what="Node result app" ;; esac
+    echo "| side by side, $role: idle RSS / managed heap, peak RSS / managed heap, MiB ($SBS_VIEWERS viewers, $SBS_RATE votes/s for $SBS_SECONDS s, then wrk -c$WRK_CONNECTIONS for $SBS_BURST_SECONDS s) | ${sbs_idle_rss[$role]} / ${sbs_idle_heap[$role]}, ${sbs_peak_rss[$role]} / ${sbs_peak_heap[$role]} | classic app's $what: peak ${SBS_REFERENCE[$role]} | $(ratio "${sbs_peak_rss[$role]}" "${SBS_REFERENCE[$role]}") | peak ≤ ${SBS_REFERENCE[$role]} MiB | $(meets "$(awk -v a="${sbs_peak_rss[$role]}" -v b="${SBS_REFERENCE[$role]}" 'BEGIN {print (a <= b)}')") |"
+  done
+}
+side_by_side
+# --- end of 6 ------------------------------------------------------------------------------------
+
 # --- the table ----------------------------------------------------------------------------------
 m_app=$(median "${app_rps[@]}"); m_bare=$(median "${bare_rps[@]}")
 m_app99=$(median "${app_p99[@]}"); m_bare99=$(median "${bare_p99[@]}")
@@ -320,6 +380,7 @@ pg_version=$(psql_ -c "SHOW server_version")
   echo "| vote to screen: votes/s sent, pushes per viewer per second | $(median "${e2e_rate[@]}"), $(median "${e2e_pushes[@]}") | | | ≤ ~10 pushes/s | $(meets "$(awk -v a="$(median "${e2e_pushes[@]}")" 'BEGIN {print (a <= 10.5)}')") |"
   echo "| memory: peak RSS poll / worker / result, MB | $poll_mb / $worker_mb / $result_mb | | | ≤ 150 MB each | $(meets "$(awk -v a="$poll_mb" -v b="$worker_mb" -v c="$result_mb" 'BEGIN {print (a <= 150 && b <= 150 && c <= 150)}')") |"
   echo "| reads: /api/results at $READS_VOTES votes, p50 / p99 ms, one connection (wrk -t1 -c1) | $(median "${read_p50[@]}") / $m_read99 (p99 runs $(list "${read_p99[@]}")) | four connections, saturated: p99 $(median "${sat_p99[@]}") ms at $(median "${sat_rps[@]}") reads a second | | p99 ≤ 5 ms | $(meets "$(awk -v a="$m_read99" 'BEGIN {print (a <= 5)}')") |"
+  side_by_side_rows
   echo
   echo "Figures are medians of $RUNS alternating runs (end to end: of $E2E_RUNS). 1-minute load average before"
   echo "each run: poll $(list "${poll_loads[@]}"); worker $(list "${worker_loads[@]}"); end to end $(list "${e2e_loads[@]}")."
