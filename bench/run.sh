@@ -112,7 +112,7 @@ declare -A role_port=()
 take_port() { free_port 18081; }
 
 start_role() {
-  local role=$1 log="$work/$1.log"
+  local role=$1 log="$work/$1.log" tries=0
   role_port[$role]=$(take_port)
   : >"$log"
   ASPNETCORE_URLS="http://127.0.0.1:${role_port[$role]}" "$app_dir/voting" --role "$role" >>"$log" 2>&1 &
@@ -122,6 +122,14 @@ start_role() {
   # Ready means our process listens on its port (not some other process that took it) and answers /readyz.
   until grep -q "Now listening on: http://127.0.0.1:${role_port[$role]}" "$log" \
       && curl -sf "http://127.0.0.1:${role_port[$role]}/readyz" >/dev/null 2>&1; do
+    # Another process on a shared machine took the port between its choice and the bind: choose again.
+    if ! kill -0 "${role_pid[$role]}" 2>/dev/null && grep -q "address already in use" "$log" && [ $((tries += 1)) -le 3 ]; then
+      role_port[$role]=$(take_port)
+      ASPNETCORE_URLS="http://127.0.0.1:${role_port[$role]}" "$app_dir/voting" --role "$role" >>"$log" 2>&1 &
+      role_pid[$role]=$!
+      echo "${role_pid[$role]}" >"$work/pids/$role"
+      continue
+    fi
     kill -0 "${role_pid[$role]}" 2>/dev/null || { tail -n 20 "$log" >&2; die "the $role role exited"; }
     [ $SECONDS -lt $deadline ] || { tail -n 20 "$log" >&2; die "the $role role was not ready within 60 s"; }
     sleep 0.2

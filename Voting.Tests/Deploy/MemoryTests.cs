@@ -26,8 +26,8 @@ public sealed class MemoryTests
         {
             var c = d.Spec.Template.Spec.Containers.Single();
             var name = $"{dir}: {d.Metadata.Name}";
-            var limitQuantity = c.Resources?.Limits?.GetValueOrDefault("memory");
-            var requestQuantity = c.Resources?.Requests?.GetValueOrDefault("memory");
+            var limitQuantity = Memory(c.Resources?.Limits);
+            var requestQuantity = Memory(c.Resources?.Requests);
             Assert.True(limitQuantity is not null, $"{name} has no memory limit");
             Assert.True(requestQuantity is not null, $"{name} has no memory request");
             var limit = limitQuantity.ToInt64();
@@ -50,6 +50,9 @@ public sealed class MemoryTests
             Assert.DoesNotContain(c.Env!, e => e.Name is "DOTNET_GCHeapHardLimit" or "DOTNET_gcServer");
         }
     }
+
+    private static ResourceQuantity? Memory(IDictionary<string, ResourceQuantity>? quantities) =>
+        quantities is not null && quantities.TryGetValue("memory", out var quantity) ? quantity : null;
 
     [Fact]
     public void The_published_app_runs_workstation_non_concurrent_GC_conserving_memory_without_tiered_PGO()
