@@ -109,7 +109,8 @@ export Logging__LogLevel__Default=Warning
 declare -A role_port=()
 # A free port at each start, not one chosen at the beginning: other processes on a shared machine
 # take ports meanwhile. Each process is listening before the next port is taken.
-take_port() { free_port 18081; }
+# A random starting point too: two benches on one machine (two engineers) would race for the same ports.
+take_port() { free_port $((18081 + RANDOM % 4000)); }
 
 start_role() {
   local role=$1 log="$work/$1.log" tries=0
@@ -243,7 +244,7 @@ pre=$("$bench_exe" preload --redis "$redis_conn" --poll w2x --options "$options"
 "$bench_exe" drain --redis "$redis_conn" --postgres "$pg_conn" --poll w2x --last-id "$(field "$pre" last_id)" \
   --expected "$(field "$pre" expected)" --count "$WORKER_COUNT" >"$work/drain.out" &
 drain_pid=$!
-ASPNETCORE_URLS="http://127.0.0.1:$(free_port 18181)" "$app_dir/voting" --role worker >>"$work/worker2.log" 2>&1 &
+ASPNETCORE_URLS="http://127.0.0.1:$(take_port)" "$app_dir/voting" --role worker >>"$work/worker2.log" 2>&1 &
 role_pid[worker2]=$!
 echo "${role_pid[worker2]}" >"$work/pids/worker2"
 start_role worker
