@@ -54,8 +54,9 @@ ensure_postgres
 work=$(mktemp -d /tmp/voting-bench.XXXXXX)
 chmod 755 "$work"
 mkdir -p "$work/pids"
-redis_port=$(free_port 17379)
-pg_port=$(free_port 17432)
+# Random starting points: two benches on one machine would race for the same ports.
+redis_port=$(free_port $((17379 + RANDOM % 500)))
+pg_port=$(free_port $((17932 + RANDOM % 500)))
 declare -A role_pid=()
 sampler_pid=""
 
