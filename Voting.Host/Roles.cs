@@ -13,8 +13,15 @@ internal static class Roles
     /// <param name="settings">Settings from the command line: they win over environment and appsettings.json.</param>
     public static WebApplication Build(RoleSet roles, IReadOnlyDictionary<string, string?> settings)
     {
-        // Found from any working directory: appsettings.json sits beside the executable.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
+        // Found from any working directory: appsettings.json sits beside the executable. The slim
+        // builder leaves out what no role uses (IIS, HTTPS and HTTP/3 set-up, the Debug and EventSource
+        // loggers, hosting startup assemblies), and nothing watches appsettings.json for changes: each
+        // costs loaded assemblies and resident memory in every role (docs/performance.md, "memory").
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddVotingDefaults();
 
@@ -44,7 +51,8 @@ internal static class Roles
         }
 
         var app = builder.Build();
-        app.UseVotingDefaults();
+        // The worker serves no page: no static files or status-code pages in its pipeline.
+        app.UseVotingDefaults(servesPages: roles.Has(Role.Poll) || roles.Has(Role.Result));
         if (roles.Has(Role.Poll))
         {
             app.UseRateLimiter();

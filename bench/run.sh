@@ -27,11 +27,13 @@ if [ "$mode" = full ]; then
   E2E_RUNS=3; E2E_VIEWERS=1000; E2E_RATE=2000; E2E_SECONDS=20
   READS_VOTES=1000000; READS_SECONDS=10
   FANOUT_SIZES="1000 5000 10000"; FANOUT_SWITCHES=10; PUSH_INTERVALS="50 100 250"
+  SBS_VIEWERS=10; SBS_RATE=20; SBS_SECONDS=30; SBS_BURST_SECONDS=10; SBS_SETTLE_SECONDS=10
 else
   RUNS=1; POLL_SECONDS=2; WARMUP_SECONDS=1; WORKER_COUNT=5000
   E2E_RUNS=1; E2E_VIEWERS=20; E2E_RATE=200; E2E_SECONDS=3
   READS_VOTES=10000; READS_SECONDS=2
   FANOUT_SIZES="20 50"; FANOUT_SWITCHES=3; PUSH_INTERVALS="100"
+  SBS_VIEWERS=2; SBS_RATE=20; SBS_SECONDS=2; SBS_BURST_SECONDS=1; SBS_SETTLE_SECONDS=1
 fi
 WRK_CONNECTIONS=64
 
@@ -54,8 +56,9 @@ ensure_postgres
 work=$(mktemp -d /tmp/voting-bench.XXXXXX)
 chmod 755 "$work"
 mkdir -p "$work/pids"
-redis_port=$(free_port 17379)
-pg_port=$(free_port 17432)
+# Random starting points: two benches on one machine would race for the same ports.
+redis_port=$(free_port $((17379 + RANDOM % 500)))
+pg_port=$(free_port $((17932 + RANDOM % 500)))
 declare -A role_pid=()
 sampler_pid=""
 
@@ -109,10 +112,11 @@ export Logging__LogLevel__Default=Warning
 declare -A role_port=()
 # A free port at each start, not one chosen at the beginning: other processes on a shared machine
 # take ports meanwhile. Each process is listening before the next port is taken.
-take_port() { free_port 18081; }
+# A random starting point too: two benches on one machine (two engineers) would race for the same ports.
+take_port() { free_port $((18081 + RANDOM % 4000)); }
 
 start_role() {
-  local role=$1 log="$work/$1.log"
+  local role=$1 log="$work/$1.log" tries=0
   role_port[$role]=$(take_port)
   : >"$log"
   ASPNETCORE_URLS="http://127.0.0.1:${role_port[$role]}" "$app_dir/voting" --role "$role" >>"$log" 2>&1 &
@@ -122,6 +126,14 @@ start_role() {
   # Ready means our process listens on its port (not some other process that took it) and answers /readyz.
   until grep -q "Now listening on: http://127.0.0.1:${role_port[$role]}" "$log" \
       && curl -sf "http://127.0.0.1:${role_port[$role]}/readyz" >/dev/null 2>&1; do
+    # Another process on a shared machine took the port between its choice and the bind: choose again.
+    if ! kill -0 "${role_pid[$role]}" 2>/dev/null && grep -q "address already in use" "$log" && [ $((tries += 1)) -le 3 ]; then
+      role_port[$role]=$(take_port)
+      ASPNETCORE_URLS="http://127.0.0.1:${role_port[$role]}" "$app_dir/voting" --role "$role" >>"$log" 2>&1 &
+      role_pid[$role]=$!
+      echo "${role_pid[$role]}" >"$work/pids/$role"
+      continue
+    fi
     kill -0 "${role_pid[$role]}" 2>/dev/null || { tail -n 20 "$log" >&2; die "the $role role exited"; }
     [ $SECONDS -lt $deadline ] || { tail -n 20 "$log" >&2; die "the $role role was not ready within 60 s"; }
     sleep 0.2
@@ -246,7 +258,7 @@ pre=$("$bench_exe" preload --redis "$redis_conn" --poll w2x --options "$options"
 "$bench_exe" drain --redis "$redis_conn" --postgres "$pg_conn" --poll w2x --last-id "$(field "$pre" last_id)" \
   --expected "$(field "$pre" expected)" --count "$WORKER_COUNT" >"$work/drain.out" &
 drain_pid=$!
-ASPNETCORE_URLS="http://127.0.0.1:$(free_port 18181)" "$app_dir/voting" --role worker >>"$work/worker2.log" 2>&1 &
+ASPNETCORE_URLS="http://127.0.0.1:$(take_port)" "$app_dir/voting" --role worker >>"$work/worker2.log" 2>&1 &
 role_pid[worker2]=$!
 echo "${role_pid[worker2]}" >"$work/pids/worker2"
 start_role worker
@@ -404,6 +416,63 @@ meets() { awk -v c="$1" 'BEGIN {print (c ? "yes" : "**no**")}'; }
 events_from=$(now_ms)
 bench_events
 events_to=$(now_ms)
+# --- 7. side by side with the classic voting app (issue 15) -------------------------------------
+# The load dockersamples/example-voting-app was measured under, on this machine (its Flask front end
+# as five gunicorn processes, its .NET worker on net10.0, its Node result app): 10 viewers on one
+# poll, 20 votes/s for 30 s, then a 10 s `wrk -c64` intake burst. Fresh role processes, so each
+# peak is this load's alone. Idle RSS after a settle; managed heap (the GC's heap size after its
+# last collection, from /metrics) beside each RSS figure; its peak from a sample a second.
+# Reference peaks (MiB), the targets: front end 126 (its pages counted once), worker 86, result 60.
+declare -A sbs_idle_rss sbs_idle_heap sbs_peak_rss sbs_peak_heap
+declare -A SBS_REFERENCE=([poll]=126 [worker]=86 [result]=60)
+managed_heap_mb() { # ROLE → MiB, or empty when /metrics does not answer
+  curl -sf "http://127.0.0.1:${role_port[$1]}/metrics" 2>/dev/null \
+    | awk '/^dotnet_gc_last_collection_heap_size_bytes/ {s += $NF; n++} END {if (n) printf "%.1f", s / 1048576}'
+}
+rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/${role_pid[$1]}/status"; }
+side_by_side() {
+  log "7. Side by side with the classic voting app: $SBS_VIEWERS viewers, $SBS_RATE votes/s for $SBS_SECONDS s, then wrk -c$WRK_CONNECTIONS for $SBS_BURST_SECONDS s"
+  local role
+  for role in poll result worker; do stop_role "$role"; done
+  for role in poll worker result; do start_role "$role"; done
+  sleep "$SBS_SETTLE_SECONDS"
+  for role in poll worker result; do
+    sbs_idle_rss[$role]=$(rss_mb "$role"); sbs_idle_heap[$role]=$(managed_heap_mb "$role")
+  done
+  local options heap_log="$work/sbs-heap.log" heap_pid from to r
+  options=$(create_poll sbs)
+  : >"$heap_log"
+  ( while :; do
+      for role in poll worker result; do echo "$role $(managed_heap_mb "$role")"; done
+      sleep 1
+    done >>"$heap_log" ) &
+  heap_pid=$!
+  from=$(now_ms)
+  r=$(DOTNET_gcServer=0 "$bench_exe" e2e --poll-url "http://127.0.0.1:${role_port[poll]}" --result-url "http://127.0.0.1:${role_port[result]}" \
+      --poll sbs --option "${options%%,*}" --viewers "$SBS_VIEWERS" --rate "$SBS_RATE" --seconds "$SBS_SECONDS") \
+    || { kill "$heap_pid"; echo "$r" >&2; die "the side-by-side run failed"; }
+  echo "  side by side: $(field "$r" votes_per_second) votes/s, p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms to $SBS_VIEWERS viewers" >&2
+  r=$(BENCH_OPTION=${options%%,*} wrk -t2 -c$WRK_CONNECTIONS -d"$SBS_BURST_SECONDS"s -s "$root/bench/wrk/vote.lua" "http://127.0.0.1:${role_port[poll]}/api/polls/sbs/votes" 2>&1)
+  echo "  side by side, burst: $(field "$r" per_second) votes/s accepted, p99 $(field "$r" p99_ms) ms" >&2
+  sleep 2 # the worker drains the burst's tail
+  to=$(now_ms)
+  kill "$heap_pid" 2>/dev/null; wait "$heap_pid" 2>/dev/null || true
+  for role in poll worker result; do
+    sbs_peak_rss[$role]=$(peak_mb "$role" "$from" "$to")
+    sbs_peak_heap[$role]=$(awk -v r="$role" '$1 == r && NF == 2 && $2 > m {m = $2} END {printf "%.1f", m}' "$heap_log")
+    echo "  $role: idle ${sbs_idle_rss[$role]} MiB (managed heap ${sbs_idle_heap[$role]}), peak ${sbs_peak_rss[$role]} MiB (managed heap ${sbs_peak_heap[$role]})" >&2
+  done
+  stop_role worker
+}
+side_by_side_rows() {
+  local role what
+  for role in poll worker result; do
+    case $role in poll) what="front end (5 gunicorn processes, pages counted once)" ;; worker) what=".NET worker (net10.0)" ;; result) what="Node result app" ;; esac
+    echo "| side by side, $role: idle RSS / managed heap, peak RSS / managed heap, MiB ($SBS_VIEWERS viewers, $SBS_RATE votes/s for $SBS_SECONDS s, then wrk -c$WRK_CONNECTIONS for $SBS_BURST_SECONDS s) | ${sbs_idle_rss[$role]} / ${sbs_idle_heap[$role]}, ${sbs_peak_rss[$role]} / ${sbs_peak_heap[$role]} | classic app's $what: peak ${SBS_REFERENCE[$role]} | $(ratio "${sbs_peak_rss[$role]}" "${SBS_REFERENCE[$role]}") | peak ≤ ${SBS_REFERENCE[$role]} MiB | $(meets "$(awk -v a="${sbs_peak_rss[$role]}" -v b="${SBS_REFERENCE[$role]}" 'BEGIN {print (a <= b)}')") |"
+  done
+}
+side_by_side
+# --- end of 6 ------------------------------------------------------------------------------------
 
 # --- the table ----------------------------------------------------------------------------------
 m_app=$(median "${app_rps[@]}"); m_bare=$(median "${bare_rps[@]}")
@@ -415,7 +484,6 @@ m_words=$(median "${words_rps[@]}"); m_multiple_drain=$(median "${multiple_rps[@
 m_wread99=$(median "${wread_p99[@]}")
 poll_mb=$(peak_mb poll "$poll_from" "$reads_to"); result_mb=$(peak_mb result "$poll_from" "$reads_to")
 worker_mb=$(peak_mb worker "$worker_from" "$e2e_to")
-meets() { awk -v c="$1" 'BEGIN {print (c ? "yes" : "**no**")}'; }
 list() { local IFS=', '; echo "$*"; }
 
 stamp=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -442,6 +510,7 @@ pg_version=$(psql_ -c "SHOW server_version")
   echo "| reads: words poll's /api/results at $READS_VOTES ballots (top 50 of 10,000 words), p50 / p99 ms, one connection | $(median "${wread_p50[@]}") / $m_wread99 (p99 runs $(list "${wread_p99[@]}")) at $(median "${wread_rps[@]}") reads a second | | | p99 ≤ 5 ms | $(meets "$(awk -v a="$m_wread99" 'BEGIN {print (a <= 5)}')") |"
   echo "| reads: /api/results at $READS_VOTES votes, p50 / p99 ms, one connection (wrk -t1 -c1) | $(median "${read_p50[@]}") / $m_read99 (p99 runs $(list "${read_p99[@]}")) | four connections, saturated: p99 $(median "${sat_p99[@]}") ms at $(median "${sat_rps[@]}") reads a second | | p99 ≤ 5 ms | $(meets "$(awk -v a="$m_read99" 'BEGIN {print (a <= 5)}')") |"
   for row in "${fanout_rows[@]}" "${push_rows[@]}"; do echo "$row"; done
+  side_by_side_rows
   echo
   echo "Figures are medians of $RUNS alternating runs (end to end: of $E2E_RUNS). 1-minute load average before"
   echo "each run: poll $(list "${poll_loads[@]}"); worker $(list "${worker_loads[@]}"); end to end $(list "${e2e_loads[@]}")."

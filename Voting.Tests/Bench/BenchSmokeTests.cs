@@ -25,6 +25,9 @@ public sealed partial class BenchSmokeTests
         "memory: peak RSS",
         "reads: words poll's /api/results",
         "reads: /api/results",
+        "side by side, poll:",
+        "side by side, worker:",
+        "side by side, result:",
     ];
 
     [Fact]
@@ -49,7 +52,7 @@ public sealed partial class BenchSmokeTests
             using var process = Process.Start(info)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
             await process.WaitForExitAsync(timeout.Token);
             var output = await stdout + await stderr;
             Assert.True(process.ExitCode == 0, $"bench/run.sh --tiny exited with {process.ExitCode}:\n{output}");

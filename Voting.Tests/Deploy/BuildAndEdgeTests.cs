@@ -46,6 +46,8 @@ public sealed class BuildAndEdgeTests
         Assert.Matches(@"(?m)^ENTRYPOINT \[""/app/voting""\]$", text);
         Assert.Matches(@"(?m)^EXPOSE 8080$", text);
         Assert.Contains("ASPNETCORE_HTTP_PORTS=8080", text, StringComparison.Ordinal);
+        // The GC told its share of the container's limit, in the runtime's hexadecimal, as the manifests do (MemoryTests).
+        Assert.Matches(@"DOTNET_GCHeapHardLimitPercent=0x[0-9A-Fa-f]+\b", text);
         Assert.Contains("org.opencontainers.image.title", text, StringComparison.Ordinal);
         Assert.Contains("org.opencontainers.image.version", text, StringComparison.Ordinal);
         Assert.Contains("org.opencontainers.image.revision", text, StringComparison.Ordinal);

@@ -223,9 +223,10 @@ public sealed partial class CrossReferenceTests
             foreach (var c in w.Pod.Containers)
             {
                 var env = o.ResolveEnvironment(w.Namespace, c);
-                // Variables only there to be put into another by the kubelet ($(NAME)) are not settings.
+                // Variables only there to be put into another by the kubelet ($(NAME)) are not settings,
+                // nor are the .NET runtime's own (DOTNET_GCHeapHardLimitPercent: MemoryTests).
                 var inputs = RenderedOverlay.ExpansionInputs(c);
-                foreach (var (name, _) in env.Where(e => !inputs.Contains(e.Name)))
+                foreach (var (name, _) in env.Where(e => !inputs.Contains(e.Name) && !e.Name.StartsWith("DOTNET_", StringComparison.Ordinal)))
                 {
                     Assert.True(known.Contains(name), $"{dir}: {w} sets {name}, which Voting.Host.SettingKeys.All does not list");
                 }
