@@ -59,7 +59,7 @@ internal static class EventsCommand
         export.SetAction(async (parse, cancellationToken) =>
         {
             var id = parse.GetValue(exportId)!;
-            if (await EventCommands.ExportAsync(CommandSettings.Postgres(parse), id, cancellationToken) is not { } csv)
+            if (await EventCommands.ExportAsync(CommandSettings.Postgres(parse), BlockedWords.Of(CommandSettings.Bind<ModerationSettings>(parse)), id, cancellationToken) is not { } csv)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"voting: there is no event '{id}'.");
                 return 1;

@@ -26,9 +26,9 @@ internal static class EventCommands
     }
 
     /// <summary>The event's results as the API's CSV, or null when there is no such event.</summary>
-    public static async Task<string?> ExportAsync(string postgres, string eventId, CancellationToken cancellationToken)
+    public static async Task<string?> ExportAsync(string postgres, BlockedWords blocked, string eventId, CancellationToken cancellationToken)
     {
         await using var data = StorageModule.CreateDataSource(postgres);
-        return await EventCsv.ReadAsync(new EventStore(data), new ResultStore(data, TimeProvider.System), eventId, cancellationToken);
+        return await EventCsv.ReadAsync(new EventStore(data), new ResultStore(data, TimeProvider.System, blocked), eventId, cancellationToken);
     }
 }

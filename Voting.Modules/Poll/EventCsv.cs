@@ -23,15 +23,10 @@ internal static class EventCsv
         var snapshots = new List<PollResults>();
         foreach (var poll in await events.PollsAsync(eventId, cancellationToken))
         {
-            if (await results.ReadAsync(poll.Id, cancellationToken) is not { } snapshot)
+            if (await results.ReadForExportAsync(poll.Id, cancellationToken) is { } snapshot)
             {
-                continue;
+                snapshots.Add(snapshot);
             }
-            if (snapshot.Type == PollType.Words)
-            {
-                snapshot = snapshot with { Words = await results.VisibleWordsAsync(poll.Id, cancellationToken) };
-            }
-            snapshots.Add(snapshot);
         }
         return Write(snapshots);
     }
