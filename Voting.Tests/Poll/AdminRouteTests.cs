@@ -29,6 +29,7 @@ public sealed partial class AdminRouteTests : IAsyncLifetime
         var poll = await Api.CreatePollAsync(_poll.Client, "Tea or coffee?", "Tea", "Coffee");
         var catalog = _poll.Service<PollCatalog>();
         var pollsBefore = catalog.Page(null, 200)!.Polls.Count;
+        var anEvent = (await _poll.Service<EventManagement>().CreateAsync("Guarded", CancellationToken.None)).Event!;
         var routes = _poll.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText!.StartsWith("/admin", StringComparison.Ordinal))
             .ToArray();
@@ -44,7 +45,7 @@ public sealed partial class AdminRouteTests : IAsyncLifetime
         foreach (var route in guarded)
         {
             var method = route.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Single();
-            var path = route.RoutePattern.RawText!.Replace("{pollId}", poll.Id, StringComparison.Ordinal);
+            var path = route.RoutePattern.RawText!.Replace("{pollId}", poll.Id, StringComparison.Ordinal).Replace("{eventId}", anEvent.Id, StringComparison.Ordinal);
             Assert.DoesNotContain("{", path, StringComparison.Ordinal);
             using var request = new HttpRequestMessage(new HttpMethod(method), path);
             request.Headers.Add("Cookie", antiforgeryCookie);
@@ -81,6 +82,10 @@ public sealed partial class AdminRouteTests : IAsyncLifetime
         // No handler ran: nothing was created or closed.
         Assert.Equal(pollsBefore, catalog.Page(null, 200)!.Polls.Count);
         Assert.False(catalog.Find(poll.Id)!.Closed);
+        var events = _poll.Service<Voting.Storage.EventStore>();
+        Assert.False((await events.FindAsync(anEvent.Id, CancellationToken.None))!.Closed);
+        Assert.Empty(await events.PollsAsync(anEvent.Id, CancellationToken.None));
+        Assert.Single(await events.ListAsync(10, CancellationToken.None));
     }
 
     private static string Name(RouteEndpoint route) =>
