@@ -28,9 +28,7 @@ internal sealed class EventWatch(EventStore events, PollStore polls, TimeProvide
     private readonly ConcurrentDictionary<string, Task<LiveEvent?>> _lookups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _byConnection = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _followers = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
-    private double _budget = LookupsPerSecond;
-    private long _budgetAt = time.GetTimestamp();
+    private readonly LookupBudget _budget = new(LookupsPerSecond, time);
 
     /// <summary>The group that gets an event's <c>event</c> messages.</summary>
     public static string Group(string eventId) => "event:" + eventId;
@@ -170,19 +168,5 @@ internal sealed class EventWatch(EventStore events, PollStore polls, TimeProvide
         return new LiveEvent(found.Id, found.Code, found.LivePollId, poll is null ? null : PollView.Of(poll, time.GetUtcNow()), found.Closed);
     }
 
-    private bool TakeLookup()
-    {
-        lock (_gate)
-        {
-            var now = time.GetTimestamp();
-            _budget = Math.Min(LookupsPerSecond, _budget + time.GetElapsedTime(_budgetAt, now).TotalSeconds * LookupsPerSecond);
-            _budgetAt = now;
-            if (_budget < 1)
-            {
-                return false;
-            }
-            _budget--;
-            return true;
-        }
-    }
+    private bool TakeLookup() => _budget.TryTake();
 }

@@ -15,9 +15,7 @@ internal sealed class KnownPolls(ResultStore store, TimeProvider time)
 
     private readonly ConcurrentDictionary<string, byte> _known = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<bool>> _lookups = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
-    private double _budget = LookupsPerSecond;
-    private long _budgetAt = time.GetTimestamp();
+    private readonly LookupBudget _budget = new(LookupsPerSecond, time);
 
     public async ValueTask<bool> ExistsAsync(string pollId, CancellationToken cancellationToken)
     {
@@ -64,19 +62,5 @@ internal sealed class KnownPolls(ResultStore store, TimeProvider time)
         }
     }
 
-    private bool TakeLookup()
-    {
-        lock (_gate)
-        {
-            var now = time.GetTimestamp();
-            _budget = Math.Min(LookupsPerSecond, _budget + time.GetElapsedTime(_budgetAt, now).TotalSeconds * LookupsPerSecond);
-            _budgetAt = now;
-            if (_budget < 1)
-            {
-                return false;
-            }
-            _budget--;
-            return true;
-        }
-    }
+    private bool TakeLookup() => _budget.TryTake();
 }
