@@ -1,3 +1,4 @@
+using System.Data;
 using Dapper;
 using Npgsql;
 
@@ -63,11 +64,21 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
             ORDER BY votes DESC, word
             LIMIT 50;
             """;
+        // One snapshot for the three statements: under READ COMMITTED each would take its own, and a
+        // worker's commit landing between them gave a ballot count from before it beside tallies from
+        // after it (300 votes over 9 ballots). Npgsql sends the BEGIN with the query.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var reader = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { PollId = pollId, Blocked = blocked.Entries }, cancellationToken: cancellationToken));
-        var poll = await reader.ReadSingleOrDefaultAsync<PollRow>();
-        var options = (await reader.ReadAsync<OptionResult>()).ToArray();
-        var words = (await reader.ReadAsync<WordResult>()).ToArray();
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        PollRow? poll;
+        OptionResult[] options;
+        WordResult[] words;
+        await using (var reader = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { PollId = pollId, Blocked = blocked.Entries }, transaction, cancellationToken: cancellationToken)))
+        {
+            poll = await reader.ReadSingleOrDefaultAsync<PollRow>();
+            options = (await reader.ReadAsync<OptionResult>()).ToArray();
+            words = (await reader.ReadAsync<WordResult>()).ToArray();
+        }
+        await transaction.CommitAsync(cancellationToken);
         if (poll is null)
         {
             return null;

@@ -122,4 +122,44 @@ public class VoteWriterTests
             Assert.Equal([poll], received);
         }
     }
+
+    [Fact]
+    public async Task A_results_read_during_a_stream_of_commits_sees_counts_and_total_from_one_moment()
+    {
+        // Single choice: every ballot adds exactly one to one option, so in any one moment the
+        // options sum to the ballot count. A read that took them from two moments would not.
+        var (data, writer, poll) = await SetUpAsync();
+        await using var _ = data;
+        var results = new ResultStore(data, TimeProvider.System, new BlockedWords());
+        using var stop = new CancellationTokenSource();
+        var written = 0L;
+        var writing = Task.Run(async () =>
+        {
+            long version = 1;
+            while (!stop.IsCancellationRequested)
+            {
+                var batch = Enumerable.Range(0, 20).Select(i => Vote(poll, Guid.NewGuid(), Options[i % 4], version++)).ToList();
+                Interlocked.Add(ref written, await writer.WriteAsync(batch, CancellationToken.None));
+            }
+        });
+        var reads = 0;
+        try
+        {
+            // Read until enough commits landed in the middle of reads to have shown a skew: 200
+            // batches of 20, read back to back.
+            while (Interlocked.Read(ref written) < 4_000)
+            {
+                var read = await results.ReadAsync(poll, CancellationToken.None);
+                Assert.NotNull(read);
+                Assert.Equal(read.Total, read.Options.Sum(o => o.Votes));
+                reads++;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await writing;
+        }
+        Assert.True(reads > 50, $"only {reads} reads overlapped the writes");
+    }
 }
