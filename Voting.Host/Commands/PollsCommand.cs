@@ -15,10 +15,18 @@ internal static class PollsCommand
         var question = new Option<string>("--question") { Description = "The question people vote on.", Required = true };
         var options = new Option<string[]>("--option")
         {
-            Description = "An answer; give it 2 to 10 times.",
-            Required = true,
+            Description = "An answer of a single or multiple choice poll; give it 2 to 10 times (none for rating and words).",
             AllowMultipleArgumentsPerToken = false,
         };
+        var type = new Option<string?>("--type") { Description = "single (default), multiple, rating or words." };
+        type.AcceptOnlyFromAmong("single", "multiple", "rating", "words");
+        var maxChoices = new Option<int?>("--max-choices") { Description = "Multiple choice: how many options a ballot may tick (default: all)." };
+        var scaleMin = new Option<int?>("--scale-min") { Description = "Rating: the lowest value, 0 or 1 (default 1)." };
+        var scaleMax = new Option<int?>("--scale-max") { Description = "Rating: the highest value, 2 to 10 (default 5)." };
+        var minLabel = new Option<string?>("--min-label") { Description = "Rating: the label of the lowest value (40 characters at most)." };
+        var maxLabel = new Option<string?>("--max-label") { Description = "Rating: the label of the highest value (40 characters at most)." };
+        var maxWords = new Option<int?>("--max-words") { Description = "Words: how many words a ballot may hold, 1 to 5 (default 3)." };
+        var eventId = new Option<string?>("--event") { Description = "The id of an open event the poll joins, after the event's other polls ('voting events create' prints it)." };
         var id = new Option<string?>("--id") { Description = "A short URL-safe id (default: a random one)." };
         var results = new Option<string?>("--results")
         {
@@ -29,13 +37,26 @@ internal static class PollsCommand
         {
             Description = $"Close the poll by itself this many seconds after creation ({PollTimer.MinSeconds} to {PollTimer.MaxSeconds}). Needs --redis as well as --postgres.",
         };
-        var create = new Command("create", "Create a poll.") { question, options, id, results, duration };
+        var create = new Command("create", "Create a poll of any type, on its own or in an event.")
+        {
+            question, options, id, results, duration, type, maxChoices, scaleMin, scaleMax, minLabel, maxLabel, maxWords, eventId,
+        };
         create.SetAction(async (parse, cancellationToken) =>
         {
-            var request = new Web.CreatePollRequest(parse.GetValue(id), parse.GetValue(question)!, parse.GetValue(options)!)
+            var given = parse.GetValue(options) ?? [];
+            var scale = (parse.GetValue(scaleMin), parse.GetValue(scaleMax), parse.GetValue(minLabel), parse.GetValue(maxLabel)) is (null, null, null, null)
+                ? null
+                : new Web.ScaleRequest { Min = parse.GetValue(scaleMin), Max = parse.GetValue(scaleMax), MinLabel = parse.GetValue(minLabel), MaxLabel = parse.GetValue(maxLabel) };
+            // Options given to a rating or words poll are refused by the rules (as the API refuses them), not dropped.
+            var request = new Web.CreatePollRequest(parse.GetValue(id), parse.GetValue(question)!, given.Length == 0 ? null : given)
             {
                 ResultsVisibility = parse.GetValue(results),
                 DurationSeconds = parse.GetValue(duration),
+                Type = parse.GetValue(type),
+                MaxChoices = parse.GetValue(maxChoices),
+                Scale = scale,
+                MaxWords = parse.GetValue(maxWords),
+                EventId = parse.GetValue(eventId),
             };
             // The timer lives in Redis too, where every poll process checks each vote against it;
             // a request that is wrong anyway is told so first (exit 2), without asking for Redis.
@@ -46,9 +67,15 @@ internal static class PollsCommand
                 case { Outcome: CreateOutcome.Created, Poll: { } poll }:
                     await parse.InvocationConfiguration.Output.WriteLineAsync($"{poll.Id}\t{poll.Question}\t{string.Join(" | ", poll.Options.Select(o => $"{o.Id}={o.Label}"))}");
                     return 0;
+                case { Outcome: CreateOutcome.Invalid, Errors: var errors } when errors.ContainsKey("eventId") && errors.Count == 1:
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"voting: there is no event '{request.EventId}'.");
+                    return 1;
                 case { Outcome: CreateOutcome.Invalid, Errors: var errors }:
                     await parse.InvocationConfiguration.Error.WriteLineAsync($"voting: {string.Join(" ", errors.Values.SelectMany(v => v))}");
                     return VotingCommandLine.UsageError;
+                case { Outcome: CreateOutcome.EventClosed }:
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"voting: the event '{request.EventId}' has ended: it takes no more polls.");
+                    return 1;
                 default:
                     await parse.InvocationConfiguration.Error.WriteLineAsync($"voting: a poll with the id '{parse.GetValue(id)}' exists already.");
                     return 1;

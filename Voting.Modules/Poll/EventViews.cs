@@ -48,7 +48,7 @@ internal static class EventViews
             <span class="connection" data-connection hidden></span></p>
             <div class="event-stage" data-stage>
             """);
-        body.Append(poll is null ? Waiting() : VoteViews.Section(poll, tokens, now));
+        body.Append(poll is null ? Waiting() : VoteViews.Section(poll, tokens, now, live.Code));
         body.Append($"""
             </div>
             <p class="event-refresh" data-refresh><a href="/e/{E(live.Code)}">Refresh</a> when the presenter moves on to the next question.</p>

@@ -55,8 +55,8 @@ internal static class PollModule
     }
 
     /// <summary>Poll management for the command line, without a web host.</summary>
-    public static Task<PollCreated> CreateFromCommandLineAsync(PollStore store, VoteStream? stream, CreatePollRequest request, CancellationToken cancellationToken) =>
-        new PollCreation(store, catalog: null, stream, TimeProvider.System).CreateAsync(request, cancellationToken);
+    public static Task<PollCreated> CreateFromCommandLineAsync(PollStore store, EventStore events, VoteStream? stream, CreatePollRequest request, CancellationToken cancellationToken) =>
+        new PollCreation(store, catalog: null, stream, TimeProvider.System, events: events).CreateAsync(request, cancellationToken);
 
     /// <summary>
     /// Creates a poll from the command line; a poll with a duration also gets its timer in Redis
@@ -67,11 +67,11 @@ internal static class PollModule
         await using var data = StorageModule.CreateDataSource(postgres);
         if (redis is null)
         {
-            return await CreateFromCommandLineAsync(new PollStore(data), stream: null, request, cancellationToken);
+            return await CreateFromCommandLineAsync(new PollStore(data), new EventStore(data), stream: null, request, cancellationToken);
         }
         var queue = Options.Create(settings);
         await using var connection = await ConnectionMultiplexer.ConnectAsync(QueueModule.CreateOptions(redis, queue.Value));
-        return await CreateFromCommandLineAsync(new PollStore(data), new VoteStream(connection, queue), request, cancellationToken);
+        return await CreateFromCommandLineAsync(new PollStore(data), new EventStore(data), new VoteStream(connection, queue), request, cancellationToken);
     }
 
     /// <summary>Reveals (true) or hides (false) a poll's results from the command line; null when there is no such poll.</summary>

@@ -44,24 +44,26 @@ internal static class VoteEndpoints
         {
             return NotFound();
         }
+        // A form drawn on an event's page names the event: every answer keeps the way back to it.
+        var eventCode = EventCodes.Normalize(form[VoteViews.EventField].Count == 1 ? form[VoteViews.EventField][0] : null);
         var (ballot, problem) = FormBallot.Read(poll, form);
         if (ballot is null)
         {
-            return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, problem, FormBallot.Typed(form)), 422);
+            return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, problem, FormBallot.Typed(form), eventCode), 422);
         }
         var http = request.Http;
         var outcome = await votes.CastAsync(poll.Id, ballot, VoterCookie.GetOrIssue(http), http.RequestAborted);
         switch (outcome)
         {
             case VoteOutcome.Accepted:
-                return Respond(VoteViews.Voted(poll, ballot));
+                return Respond(VoteViews.Voted(poll, ballot, eventCode));
             case VoteOutcome.UnknownOption:
-                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, FormBallot.Hint(poll), FormBallot.Typed(form)), 422);
+                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, FormBallot.Hint(poll), FormBallot.Typed(form), eventCode), 422);
             case VoteOutcome.Closed:
-                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, null), 409);
+                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, null, eventCode: eventCode), 409);
             case VoteOutcome.NotConfirmed:
                 http.Response.Headers.RetryAfter = "2";
-                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, "We could not confirm your vote just now. Please try again in a moment.", FormBallot.Typed(form)), 503);
+                return Respond(VoteViews.VoteAgain(poll, request.Tokens(), request.Now, "We could not confirm your vote just now. Please try again in a moment.", FormBallot.Typed(form), eventCode), 503);
             default:
                 return NotFound();
         }

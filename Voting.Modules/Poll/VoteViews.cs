@@ -45,21 +45,24 @@ internal static class VoteViews
         Page(poll.Question, VoteForm(poll, tokens, now, message: null), Scripts);
 
     /// <summary>The answer to a form post that did not count (no option, closed, not confirmed): the form again, saying why.</summary>
-    public static string VoteAgain(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? message, TypedBallot? typed = null) =>
-        Page(poll.Question, VoteForm(poll, tokens, now, message, typed), Scripts);
+    public static string VoteAgain(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? message, TypedBallot? typed = null, string? eventCode = null) =>
+        Page(poll.Question, VoteForm(poll, tokens, now, message, typed, eventCode), Scripts);
 
-    /// <summary>The vote form of a poll without the page around it: an event's page shows the live poll's.</summary>
-    public static string Section(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now) =>
-        VoteForm(poll, tokens, now, message: null);
+    /// <summary>
+    /// The vote form of a poll without the page around it: an event's page shows the live poll's. The
+    /// form carries the event's code, so that without JavaScript the answer leads back to the event.
+    /// </summary>
+    public static string Section(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? eventCode = null) =>
+        VoteForm(poll, tokens, now, message: null, typed: null, eventCode);
 
-    public static string Voted(PollDefinition poll, Ballot ballot) => Page("Your vote is in", Confirmation(poll, ballot));
+    public static string Voted(PollDefinition poll, Ballot ballot, string? eventCode = null) => Page("Your vote is in", Confirmation(poll, ballot, eventCode));
 
     /// <summary>
     /// A poll with a timer carries the closing time and the server's time of drawing, so the script
     /// counts down by the server's clock whatever the device's says; without a script the closing
     /// time shows as text. A poll whose time has passed is drawn closed.
     /// </summary>
-    private static string VoteForm(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? message, TypedBallot? typed = null)
+    private static string VoteForm(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? message, TypedBallot? typed = null, string? eventCode = null)
     {
         var body = new StringBuilder();
         var timer = poll.ClosesAt is { } at
@@ -70,7 +73,7 @@ internal static class VoteViews
         {
             body.Append($"""
                 <p class="notice closed" role="status">This poll is closed.</p>
-                <p><a class="button" href="/results/{E(poll.Id)}">See the results</a></p></section>
+                <p><a class="button" href="/results/{E(poll.Id)}">See the results</a>{BackToEvent(eventCode, "secondary")}</p></section>
                 """);
             return body.ToString();
         }
@@ -85,6 +88,7 @@ internal static class VoteViews
         body.Append($"""
             <form method="post" action="/polls/{E(poll.Id)}" class="options {PollTypes.Name(poll.Type)}" data-api="/api/polls/{E(poll.Id)}/votes" data-type="{PollTypes.Name(poll.Type)}">
             <input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">
+            {(eventCode is null ? "" : $"""<input type="hidden" name="{EventField}" value="{E(eventCode)}">""")}
             """);
         body.Append(BallotViews.Fields(poll, typed));
         body.Append($"""
@@ -95,12 +99,26 @@ internal static class VoteViews
         return body.ToString();
     }
 
-    private static string Confirmation(PollDefinition poll, Ballot ballot) => $"""
-        <section class="vote done" data-poll-id="{E(poll.Id)}">
-        <h1>Your vote is in</h1>
-        <p class="question">{E(poll.Question)}</p>
-        {BallotViews.Chosen(poll, ballot)}
-        <p class="links"><a class="button" href="/results/{E(poll.Id)}">See the results</a> <a class="secondary" href="/polls/{E(poll.Id)}">Change my vote</a></p>
-        </section>
-        """;
+    /// <summary>The form field of an event's vote form that names the event (its join code).</summary>
+    public const string EventField = "event";
+
+    // Inside an event the way on is back to the event's page, which shows whatever is live by then;
+    // the poll's own page would leave the phone on this question.
+    private static string Confirmation(PollDefinition poll, Ballot ballot, string? eventCode)
+    {
+        var links = eventCode is null
+            ? $"""<a class="button" href="/results/{E(poll.Id)}">See the results</a> <a class="secondary" href="/polls/{E(poll.Id)}">Change my vote</a>"""
+            : $"""{BackToEvent(eventCode, "button")} <a class="secondary" href="/results/{E(poll.Id)}">See the results</a>""";
+        return $"""
+            <section class="vote done" data-poll-id="{E(poll.Id)}">
+            <h1>Your vote is in</h1>
+            <p class="question">{E(poll.Question)}</p>
+            {BallotViews.Chosen(poll, ballot)}
+            <p class="links">{links}</p>
+            </section>
+            """;
+    }
+
+    private static string BackToEvent(string? eventCode, string style) =>
+        eventCode is null ? "" : $""" <a class="{style}" href="/e/{E(eventCode)}" data-back-to-event>Back to the event</a>""";
 }

@@ -92,8 +92,31 @@ internal sealed class EventWatch(EventStore events, PollStore polls, TimeProvide
         var found = await events.FindAsync(eventId, cancellationToken);
         var after = found is null ? before with { Closed = true, LivePollId = null, Poll = null } : await ReadLiveAsync(found, cancellationToken);
         Keep(after);
-        return (after, after.LivePollId != before.LivePollId || after.Closed != before.Closed);
+        return (after, after.LivePollId != before.LivePollId || after.Closed != before.Closed || !SameState(before.Poll, after.Poll));
     }
+
+    /// <summary>
+    /// The followed events that show this poll live with a state the snapshot has moved past: the
+    /// poll closed (by the organiser or its timer), or its timer was set, moved or cancelled. Their
+    /// phones must be told, or their forms would take ballots a closed poll refuses.
+    /// </summary>
+    public IReadOnlyList<string> ShowingOutdated(PollResults snapshot)
+    {
+        List<string>? outdated = null;
+        foreach (var live in _byId.Values)
+        {
+            if (live.LivePollId == snapshot.PollId && live.Poll is { } shown && IsFollowed(live.Id)
+                && (shown.Closed != snapshot.Closed || shown.ClosesAt != snapshot.ClosesAt))
+            {
+                (outdated ??= []).Add(live.Id);
+            }
+        }
+        return outdated ?? (IReadOnlyList<string>)[];
+    }
+
+    /// <summary>Whether a phone's form is drawn the same for both: open or closed, and the same timer.</summary>
+    private static bool SameState(PollView? before, PollView? after) =>
+        before is null || after is null || (before.Closed == after.Closed && before.ClosesAt == after.ClosesAt);
 
     public bool CanAdd(string connectionId, string eventId) =>
         !_byConnection.TryGetValue(connectionId, out var followed) || followed.ContainsKey(eventId) || followed.Count < MaxPerConnection;

@@ -218,6 +218,10 @@ internal sealed class ResultsBroadcaster(
             if (snapshot is not null)
             {
                 Track(snapshot);
+                foreach (var eventId in events.ShowingOutdated(snapshot))
+                {
+                    MarkEventChanged(eventId);
+                }
                 var eventGroups = events.ResultGroupsFor(pollId);
                 var clients = eventGroups.Count == 0 ? hub.Clients.Group(Subscriptions.Group(pollId)) : hub.Clients.Groups([Subscriptions.Group(pollId), .. eventGroups]);
                 await clients.SendAsync(ResultsHub.ResultsMessage, ResultsHub.Message(snapshot), stoppingToken);

@@ -161,7 +161,40 @@ public sealed class EventPageTests(Site site, ITestOutputHelper output) : IClass
     }
 
     [Fact]
-    public async Task Without_javascript_the_code_form_lands_on_the_event_which_offers_a_refresh_link_and_the_form_votes()
+    public async Task A_timer_started_and_a_close_while_a_question_is_live_reach_the_phones_form_keeping_what_was_typed()
+    {
+        var (eventId, code) = await EventClient.CreateAsync(site.Client, "Timers");
+        var poll = await EventClient.AddPollAsync(site.Client, eventId, """{"question":"One word?","type":"words","maxWords":2}""");
+        Assert.Equal(HttpStatusCode.NoContent, await EventClient.SetLiveAsync(site.Client, eventId, poll));
+        await using var context = await site.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true });
+        var phone = await context.NewPageAsync();
+        var watch = PageWatch.On(phone);
+        await phone.GotoAsync(site.Url($"/e/{code}"));
+        await Expect(phone.Locator("[data-connection]")).ToHaveAttributeAsync("data-state", "live");
+        await Expect(phone.Locator("[data-countdown]")).ToHaveCountAsync(0);
+        await phone.Locator("input[data-word-input]").First.FillAsync("Halfway");
+        var navigations = 0;
+        phone.FrameNavigated += (_, frame) => navigations += frame == phone.MainFrame ? 1 : 0;
+
+        using (var timer = await EventClient.PostAsync(site.Client, $"/api/polls/{poll}/timer", """{"seconds":600}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, timer.StatusCode);
+        }
+        await Expect(phone.Locator("[data-countdown]")).ToContainTextAsync("Voting closes in", new() { Timeout = 10_000 });
+        await Expect(phone.Locator("input[data-word-input]").First).ToHaveValueAsync("Halfway");
+
+        using (var close = await EventClient.PostAsync(site.Client, $"/api/polls/{poll}/close", null))
+        {
+            Assert.True(close.IsSuccessStatusCode, $"close: {close.StatusCode}");
+        }
+        await Expect(phone.Locator("section.vote .notice.closed")).ToHaveTextAsync("This poll is closed.", new() { Timeout = 10_000 });
+        await Expect(phone.Locator("form.options")).ToHaveCountAsync(0);
+        Assert.Equal(0, navigations);
+        watch.AssertClean();
+    }
+
+    [Fact]
+    public async Task Without_javascript_the_code_form_lands_on_the_event_which_offers_a_refresh_link_and_each_vote_leads_back_to_it()
     {
         var (eventId, code) = await EventClient.CreateAsync(site.Client, "No scripts");
         var poll = await EventClient.AddPollAsync(site.Client, eventId, """{"question":"Stairs or lift?","options":["Stairs","Lift"]}""");
@@ -181,6 +214,17 @@ public sealed class EventPageTests(Site site, ITestOutputHelper output) : IClass
         await page.Locator("button[data-option-id='stairs']").ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Your vote is in");
         await TypedPolls.WaitForAsync(site, poll, r => r.Total == 1);
+
+        // The answer leads back to the event, which shows whatever is live by then: no Back button needed.
+        var next = await EventClient.AddPollAsync(site.Client, eventId, """{"question":"Rate the talk","type":"rating","scale":{"min":1,"max":5}}""");
+        Assert.Equal(HttpStatusCode.NoContent, await EventClient.SetLiveAsync(site.Client, eventId, next));
+        await page.Locator("[data-back-to-event]").ClickAsync();
+        await Expect(page).ToHaveURLAsync(site.Url($"/e/{code}"));
+        await Expect(page.Locator("section.vote .question")).ToHaveTextAsync("Rate the talk");
+        await page.Locator("button[data-option-id='3']").ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Your vote is in");
+        await Expect(page.Locator("[data-back-to-event]")).ToHaveAttributeAsync("href", $"/e/{code}");
+        await TypedPolls.WaitForAsync(site, next, r => r.Total == 1);
 
         // A code that is no event: 404 with the form again.
         await page.GotoAsync(site.Url("/e?code=ZZZZZZ"));

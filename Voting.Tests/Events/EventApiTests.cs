@@ -75,7 +75,7 @@ public sealed class EventApiTests : IAsyncLifetime
         foreach (var pollId in new[] { first, second, null, first })
         {
             Assert.Equal(HttpStatusCode.NoContent, await SetLiveAsync(Client, id, pollId));
-            var message = await follower.WaitForLiveAsync(pollId, TimeSpan.FromSeconds(2));
+            var message = await follower.WaitForLiveAsync(pollId, TimeSpan.FromSeconds(10));
             if (pollId is null)
             {
                 Assert.Equal(JsonValueKind.Null, message.GetProperty("poll").ValueKind);
@@ -90,6 +90,53 @@ public sealed class EventApiTests : IAsyncLifetime
         }
         // One message per switch, the first at once: nothing doubled, nothing missed.
         Assert.Equal([null, first, second, null, first], follower.Events.Select(Follower.Live));
+    }
+
+    [Fact]
+    public async Task A_live_polls_timer_and_close_reach_the_phones_at_once_and_when_the_timer_runs_out()
+    {
+        var (id, code) = await CreateAsync(Client, "Timers");
+        var timed = await AddPollAsync(Client, id, EveryType[0]);
+        var closing = await AddPollAsync(Client, id, EveryType[3]);
+        // A phone follows without results: the event message is all it gets, so it must carry the state.
+        await using var phone = await FollowAsync(_app.Address, code, withResults: false);
+        Assert.Equal(HttpStatusCode.NoContent, await SetLiveAsync(Client, id, timed));
+        var live = await phone.WaitForLiveAsync(timed, TimeSpan.FromSeconds(10));
+        Assert.Equal(JsonValueKind.Null, live.GetProperty("poll").GetProperty("closesAt").ValueKind);
+
+        // The presenter starts the timer while the question is live: the phones get its closing time.
+        using (var timer = await PostAsync(Client, $"/api/polls/{timed}/timer", """{"seconds":10}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, timer.StatusCode);
+        }
+        var counting = await WaitForPollAsync(phone, p => p.GetProperty("closesAt").ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(10), "the timer's closing time");
+        var closesAt = counting.GetProperty("closesAt").GetDateTimeOffset();
+        Assert.False(counting.GetProperty("closed").GetBoolean());
+        Assert.Equal(closesAt, (await Client.GetFromJsonAsync<JsonElement>($"/api/polls/{timed}")).GetProperty("closesAt").GetDateTimeOffset());
+
+        // It runs out with no vote and no switch: the phones are told the question closed, never before.
+        var ran = await WaitForPollAsync(phone, p => p.GetProperty("closed").GetBoolean(), closesAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10), "the close when the timer ran out");
+        Assert.True(DateTimeOffset.UtcNow >= closesAt);
+        Assert.Equal(timed, ran.GetProperty("id").GetString());
+
+        // The organiser closes a live question by hand: the same.
+        Assert.Equal(HttpStatusCode.NoContent, await SetLiveAsync(Client, id, closing));
+        await phone.WaitForLiveAsync(closing, TimeSpan.FromSeconds(10));
+        using (var close = await PostAsync(Client, $"/api/polls/{closing}/close", null))
+        {
+            Assert.True(close.IsSuccessStatusCode, $"close: {close.StatusCode}");
+        }
+        var closed = await WaitForPollAsync(phone, p => p.GetProperty("id").GetString() == closing && p.GetProperty("closed").GetBoolean(), TimeSpan.FromSeconds(10), "the organiser's close");
+        Assert.Equal(closing, closed.GetProperty("id").GetString());
+        // Every message named the poll that was live when it was sent: a change of state is no switch.
+        Assert.Equal([null, timed, timed, timed, closing, closing], phone.Events.Select(Follower.Live));
+    }
+
+    private static async Task<JsonElement> WaitForPollAsync(Follower follower, Func<JsonElement, bool> state, TimeSpan timeout, string what)
+    {
+        var message = await Eventually.WaitAsync(() => Task.FromResult(follower.Events.LastOrDefault()),
+            e => e.ValueKind == JsonValueKind.Object && e.GetProperty("poll").ValueKind == JsonValueKind.Object && state(e.GetProperty("poll")), timeout, what);
+        return message.GetProperty("poll");
     }
 
     [Fact]

@@ -90,7 +90,26 @@
     remember(form);
   };
 
-  const showVote = async (pollId, token) => {
+  // What is typed or ticked in the form on the stage and not sent yet: kept when the same question
+  // is drawn again (its timer started, say), so nobody loses a half-typed answer.
+  const typed = () => {
+    const form = stage.querySelector("form.options[data-api]");
+    if (!form) return null;
+    return {
+      choices: [...form.querySelectorAll("input[data-choice-id]")].filter((b) => b.checked).map((b) => b.value),
+      words: [...form.querySelectorAll("input[data-word-input]")].map((i) => i.value),
+    };
+  };
+  const retype = (kept) => {
+    const form = stage.querySelector("form.options[data-api]");
+    if (!form || !kept) return;
+    const boxes = [...form.querySelectorAll("input[data-choice-id]")];
+    if (kept.choices.length) boxes.forEach((box) => { box.checked = kept.choices.includes(box.value); });
+    form.querySelectorAll("input[data-word-input]").forEach((input, i) => { if (kept.words[i]) input.value = kept.words[i]; });
+    form.dispatchEvent(new Event("change"));
+  };
+
+  const showVote = async (pollId, token, kept) => {
     const response = await fetch(`/polls/${encodeURIComponent(pollId)}`, { credentials: "same-origin" });
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
     if (token !== generation) return;
@@ -98,7 +117,20 @@
     if (!section) throw new Error("no vote form");
     stage.replaceChildren(document.adoptNode(section));
     restore(pollId);
+    retype(kept);
     await run(doc, "vote.js");
+  };
+
+  // Whether the live question's form on the stage is drawn as the poll now is: open or closed,
+  // with the same timer. The organiser's close or timer reaches the phones as an event message.
+  const drawnAs = (poll) => {
+    const section = stage.querySelector("section.vote");
+    if (!section || !poll) return true;
+    const closed = !section.querySelector("form.options");
+    const closesAt = section.dataset.closesAt ? Number(section.dataset.closesAt) : null;
+    const wanted = poll.closesAt ? Date.parse(poll.closesAt) : null;
+    const sameTimer = closesAt === null || wanted === null ? closesAt === wanted : Math.abs(closesAt - wanted) < 1000;
+    return closed === Boolean(poll.closed) && (closed || sameTimer);
   };
 
   // --- the presenter: the result role's presenter view, fed by this page's connection -----------
@@ -116,7 +148,7 @@
     if (last && section.votingRender) section.votingRender(last);
   };
 
-  const show = async (pollId) => {
+  const show = async (pollId, kept) => {
     const token = ++generation;
     shown = pollId;
     root.dataset.livePollId = pollId || "";
@@ -126,7 +158,7 @@
     }
     for (let attempt = 0; token === generation; attempt++) {
       try {
-        await (present ? showResults(pollId, token) : showVote(pollId, token));
+        await (present ? showResults(pollId, token) : showVote(pollId, token, kept));
         return;
       } catch {
         await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 2000)));
@@ -160,8 +192,12 @@
     }
     root.dispatchEvent(new CustomEvent("voting:event", { detail: message }));
     const pollId = message.livePollId || null;
-    // The same question again (a reconnect): keep the page as it is, with what was typed.
-    if (pollId === shown && (pollId === null || stage.querySelector(present ? "section.results" : "section.vote"))) return;
+    // The same question again (a reconnect): keep the page as it is, with what was typed; but a
+    // question that closed, or whose timer changed, is drawn again, keeping what was typed.
+    if (pollId === shown && (pollId === null || stage.querySelector(present ? "section.results" : "section.vote"))) {
+      if (!present && !drawnAs(message.poll)) show(pollId, typed());
+      return;
+    }
     show(pollId);
   });
   connection.on("results", (snapshot) => {
