@@ -28,15 +28,14 @@ public sealed class M0006WordTop : Migration
               poll_id varchar(64) NOT NULL,
               word text COLLATE "C" NOT NULL,
               votes bigint NOT NULL,
-              PRIMARY KEY (poll_id, word),
-              FOREIGN KEY (poll_id, word) REFERENCES word_tallies (poll_id, word) ON DELETE CASCADE);
+              PRIMARY KEY (poll_id, word));
             CREATE INDEX ix_word_top ON word_top (poll_id, votes DESC, word);
 
             UPDATE poll_ballots b SET top_floor = f.votes
             FROM (SELECT poll_id, votes, count(*) OVER (PARTITION BY poll_id) AS words,
                          row_number() OVER (PARTITION BY poll_id ORDER BY votes DESC, word) AS rank
                   FROM word_tallies WHERE votes > 0) AS f
-            WHERE f.poll_id = b.poll_id AND f.rank = 500 AND f.words > 1000;
+            WHERE f.poll_id = b.poll_id AND f.rank = 250 AND f.words > 500;
             INSERT INTO word_top (poll_id, word, votes)
             SELECT w.poll_id, w.word, w.votes FROM word_tallies w LEFT JOIN poll_ballots b ON b.poll_id = w.poll_id
             WHERE w.votes >= greatest(coalesce(b.top_floor, 0), 1);
@@ -45,25 +44,27 @@ public sealed class M0006WordTop : Migration
             DROP INDEX ix_word_tallies_top;
             ALTER TABLE word_tallies SET (fillfactor = 70);
 
-            -- Keeps a poll's word_top between 100 and 1,000 words: above 1,000 the floor rises to the 500th
+            -- Keeps a poll's word_top between 100 and 500 words: above 500 the floor rises to the 250th
             -- word's votes (ties stay: with every word tied, all stay); below 100 (words given up by changes
-            -- of mind) it falls to the 500th word of word_tallies, the one pass over all the poll's words.
+            -- of mind) it falls to the 250th word of word_tallies, the one pass over all the poll's words.
+            -- No foreign key to word_tallies: only this trigger writes word_top, from word_tallies' rows,
+            -- and nothing deletes those (a key's check cost 1 ms a batch).
             CREATE FUNCTION word_top_resize(poll varchar) RETURNS void LANGUAGE plpgsql AS $$
             DECLARE
               kept bigint;
               cut bigint;
             BEGIN
-              SELECT count(*) INTO kept FROM (SELECT 1 FROM word_top WHERE poll_id = poll LIMIT 1001) AS t;
-              IF kept > 1000 THEN
-                SELECT votes INTO cut FROM word_top WHERE poll_id = poll ORDER BY votes DESC, word OFFSET 499 LIMIT 1;
+              SELECT count(*) INTO kept FROM (SELECT 1 FROM word_top WHERE poll_id = poll LIMIT 501) AS t;
+              IF kept > 500 THEN
+                SELECT votes INTO cut FROM word_top WHERE poll_id = poll ORDER BY votes DESC, word OFFSET 249 LIMIT 1;
                 UPDATE poll_ballots SET top_floor = cut WHERE poll_id = poll AND top_floor < cut;
                 IF FOUND THEN
                   DELETE FROM word_top WHERE poll_id = poll AND votes < cut;
                 END IF;
               ELSIF kept < 100 AND (SELECT top_floor FROM poll_ballots WHERE poll_id = poll) > 1 THEN
-                -- Fewer than 500 words given: all of them, and the floor back to 0 for good.
-                SELECT CASE WHEN count(*) < 500 THEN 0 ELSE min(votes) END INTO cut
-                FROM (SELECT votes FROM word_tallies WHERE poll_id = poll AND votes > 0 ORDER BY votes DESC LIMIT 500) AS t;
+                -- Fewer than 250 words given: all of them, and the floor back to 0 for good.
+                SELECT CASE WHEN count(*) < 250 THEN 0 ELSE min(votes) END INTO cut
+                FROM (SELECT votes FROM word_tallies WHERE poll_id = poll AND votes > 0 ORDER BY votes DESC LIMIT 250) AS t;
                 UPDATE poll_ballots SET top_floor = cut WHERE poll_id = poll;
                 INSERT INTO word_top (poll_id, word, votes)
                 SELECT poll_id, word, votes FROM word_tallies WHERE poll_id = poll AND votes >= greatest(cut, 1) ORDER BY word
@@ -92,21 +93,18 @@ public sealed class M0006WordTop : Migration
                 GROUP BY n.poll_id, c.choice ORDER BY n.poll_id, c.choice
                 ON CONFLICT (poll_id, option_id) DO UPDATE SET votes = tallies.votes + excluded.votes;
 
-                -- word_top follows each moved word's new count, read under the word's row lock.
+                -- word_top follows each moved word's new count, read under the word's row lock. Counts
+                -- only grow here, so no word leaves it.
                 WITH moved AS (
                   INSERT INTO word_tallies (poll_id, word, votes)
                   SELECT n.poll_id, w.word, count(*)
                   FROM new_votes n CROSS JOIN LATERAL unnest(n.words) AS w(word)
                   GROUP BY n.poll_id, w.word ORDER BY n.poll_id, w.word
                   ON CONFLICT (poll_id, word) DO UPDATE SET votes = word_tallies.votes + excluded.votes
-                  RETURNING poll_id, word, votes),
-                placed AS (
-                  SELECT m.poll_id, m.word, m.votes, m.votes >= greatest(coalesce(b.top_floor, 0), 1) AS kept
-                  FROM moved m LEFT JOIN poll_ballots b ON b.poll_id = m.poll_id),
-                dropped AS (
-                  DELETE FROM word_top t USING placed p WHERE t.poll_id = p.poll_id AND t.word = p.word AND NOT p.kept)
+                  RETURNING poll_id, word, votes)
                 INSERT INTO word_top (poll_id, word, votes)
-                SELECT poll_id, word, votes FROM placed WHERE kept ORDER BY poll_id, word
+                SELECT m.poll_id, m.word, m.votes FROM moved m LEFT JOIN poll_ballots b ON b.poll_id = m.poll_id
+                WHERE m.votes >= greatest(coalesce(b.top_floor, 0), 1) ORDER BY m.poll_id, m.word
                 ON CONFLICT (poll_id, word) DO UPDATE SET votes = excluded.votes;
               ELSE
                 INSERT INTO tallies (poll_id, option_id, votes)
