@@ -42,13 +42,34 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
     public Task<bool> ExistsAsync(string pollId, CancellationToken cancellationToken) =>
         Transient.RetryOnceAsync(dataSource, ct => ExistsOnceAsync(pollId, ct), cancellationToken);
 
-    /// <summary>The most voted words a words poll shows (the query's LIMIT); read through <c>ix_word_tallies_top</c>, never by scanning every word.</summary>
+    /// <summary>
+    /// The most voted words a words poll shows (the query's LIMIT); read from <c>word_top</c> through
+    /// <c>ix_word_top</c>, never by scanning every word, unless fewer than 50 of the words there are
+    /// shown (a poll of few words, or most of its top hidden): then from all the poll's words.
+    /// </summary>
     public const int TopWords = 50;
+
+    /// <summary>The top words a words poll shows, most votes first, ties by text. Takes <c>@PollId</c> and <c>@Blocked</c>.</summary>
+    internal const string TopWordsSql = $"""
+        WITH top AS (
+          SELECT word, t.votes FROM word_top t JOIN word_tallies USING (poll_id, word)
+          WHERE t.poll_id = @PollId AND {BlockedWords.ShownSql}
+          ORDER BY t.votes DESC, word
+          LIMIT 50)
+        SELECT word AS Text, votes AS Votes FROM (
+          SELECT word, votes FROM top WHERE (SELECT count(*) FROM top) = 50
+          UNION ALL
+          (SELECT word, votes FROM word_tallies
+           WHERE poll_id = @PollId AND votes > 0 AND {BlockedWords.ShownSql} AND (SELECT count(*) FROM top) < 50
+           ORDER BY votes DESC, word
+           LIMIT 50)) AS shown
+        ORDER BY votes DESC, word
+        """;
 
     private async Task<PollResults?> ReadOnceAsync(string pollId, CancellationToken cancellationToken)
     {
         // One round trip: the poll with its ballot count, its options' tallies, its top words (none
-        // for a poll of another type: an index probe that finds nothing).
+        // for a poll of another type: two index probes that find nothing).
         const string sql = $"""
             SELECT p.question AS Question, p.closed AS Closed, p.type AS Type, p.results_visibility AS Visibility,
                    p.results_revealed AS Revealed, p.closes_at AS ClosesAt, coalesce(b.ballots, 0) AS Ballots
@@ -58,11 +79,7 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
             FROM poll_options o LEFT JOIN tallies t ON t.poll_id = o.poll_id AND t.option_id = o.id
             WHERE o.poll_id = @PollId
             ORDER BY o.position;
-            SELECT word AS Text, votes AS Votes
-            FROM word_tallies
-            WHERE poll_id = @PollId AND votes > 0 AND {BlockedWords.ShownSql}
-            ORDER BY votes DESC, word
-            LIMIT 50;
+            {TopWordsSql};
             """;
         // One snapshot for the three statements: under READ COMMITTED each would take its own, and a
         // worker's commit landing between them gave a ballot count from before it beside tallies from

@@ -5,8 +5,10 @@ namespace Voting.Storage;
 
 /// <summary>
 /// A words poll's words for its organiser, hidden ones included, most given first. Bounded: a poll may
-/// collect tens of thousands of distinct words, and the page lists the first thousand, read through
-/// the top-words index (the words not hidden by the organiser) plus the organiser's hidden ones (few).
+/// collect tens of thousands of distinct words, and the page lists the first thousand. Since migration
+/// 6 no index orders them by count (that kept every count update from being a HOT update), so this
+/// sorts the poll's words (O(words of the poll), about 10 ms for 10,000 on a loaded 2-core machine):
+/// fine for one organiser's page, never on the audience's path.
 /// A word the blocked-words list hides shows as hidden and blocked, with Unhide.
 /// </summary>
 internal sealed class SubmittedWords(NpgsqlDataSource dataSource, BlockedWords blocked)

@@ -206,25 +206,6 @@ public class BallotWriterTests
     }
 
     [Fact]
-    public async Task The_top_words_are_read_through_the_index_not_by_scanning_every_word()
-    {
-        var (data, store) = await DatabaseAsync();
-        await using var _ = data;
-        Assert.True(await store.CreateAsync(Words("many"), CancellationToken.None));
-        await using var connection = await data.OpenConnectionAsync();
-        await connection.ExecuteAsync("""
-            INSERT INTO word_tallies (poll_id, word, votes) SELECT 'many', 'word' || i, i % 977 FROM generate_series(1, 20000) AS i;
-            ANALYZE word_tallies;
-            """);
-        var plan = string.Join("\n", await connection.QueryAsync<string>("""
-            EXPLAIN SELECT word, votes FROM word_tallies
-            WHERE poll_id = 'many' AND hidden IS NOT TRUE AND votes > 0 ORDER BY votes DESC, word LIMIT 50
-            """));
-        Assert.Contains("ix_word_tallies_top", plan);
-        Assert.DoesNotContain("Sort", plan);
-    }
-
-    [Fact]
     public async Task The_migration_counts_existing_ballots_and_rows_written_as_the_release_before_still_move_tallies()
     {
         var database = await TestEnvironment.CreateDatabaseAsync(migrate: false);
