@@ -46,14 +46,14 @@ internal static class VoteViews
 
     /// <summary>The answer to a form post that did not count (no option, closed, not confirmed): the form again, saying why.</summary>
     public static string VoteAgain(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? message, TypedBallot? typed = null, string? eventCode = null) =>
-        Page(poll.Question, VoteForm(poll, tokens, now, message, typed, eventCode), Scripts);
+        Page(poll.Question, VoteForm(poll, tokens, now, message, typed, eventCode, backLink: true), Scripts);
 
     /// <summary>
     /// The vote form of a poll without the page around it: an event's page shows the live poll's. The
     /// form carries the event's code, so that without JavaScript the answer leads back to the event.
     /// </summary>
     public static string Section(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? eventCode = null) =>
-        VoteForm(poll, tokens, now, message: null, typed: null, eventCode);
+        VoteForm(poll, tokens, now, message: null, typed: null, eventCode, backLink: false);
 
     public static string Voted(PollDefinition poll, Ballot ballot, string? eventCode = null) => Page("Your vote is in", Confirmation(poll, ballot, eventCode));
 
@@ -62,7 +62,7 @@ internal static class VoteViews
     /// counts down by the server's clock whatever the device's says; without a script the closing
     /// time shows as text. A poll whose time has passed is drawn closed.
     /// </summary>
-    private static string VoteForm(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? message, TypedBallot? typed = null, string? eventCode = null)
+    private static string VoteForm(PollDefinition poll, AntiforgeryTokenSet tokens, DateTimeOffset now, string? message, TypedBallot? typed = null, string? eventCode = null, bool backLink = false)
     {
         var body = new StringBuilder();
         var timer = poll.ClosesAt is { } at
@@ -73,7 +73,7 @@ internal static class VoteViews
         {
             body.Append($"""
                 <p class="notice closed" role="status">This poll is closed.</p>
-                <p><a class="button" href="/results/{E(poll.Id)}">See the results</a>{BackToEvent(eventCode, "secondary")}</p></section>
+                <p><a class="button" href="/results/{E(poll.Id)}">See the results</a>{(backLink ? BackToEvent(eventCode, "secondary") : "")}</p></section>
                 """);
             return body.ToString();
         }
@@ -94,7 +94,7 @@ internal static class VoteViews
         body.Append($"""
             </form>
             <p class="status" role="status" aria-live="polite" data-vote-status></p>
-            <p class="links"><a class="secondary" href="/results/{E(poll.Id)}" data-results-link>See the results</a></p></section>
+            <p class="links"><a class="secondary" href="/results/{E(poll.Id)}" data-results-link>See the results</a>{(backLink ? BackToEvent(eventCode, "secondary") : "")}</p></section>
             """);
         return body.ToString();
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.SignalR;
 using Voting.Storage;
 using Voting.Tests.Infrastructure;
@@ -11,7 +12,7 @@ using static Voting.Tests.Events.EventClient;
 namespace Voting.Tests.Events;
 
 /// <summary>Events through the roles as they run: codes, polls in order, live switching on the API and the hub, closing.</summary>
-public sealed class EventApiTests : IAsyncLifetime
+public sealed partial class EventApiTests : IAsyncLifetime
 {
     internal static readonly string[] EveryType =
     [
@@ -131,6 +132,52 @@ public sealed class EventApiTests : IAsyncLifetime
         // Every message named the poll that was live when it was sent: a change of state is no switch.
         Assert.Equal([null, timed, timed, timed, closing, closing], phone.Events.Select(Follower.Live));
     }
+
+    [Fact]
+    public async Task The_event_field_of_a_vote_form_leads_back_only_to_a_well_formed_code_and_never_fails_the_vote()
+    {
+        var (id, code) = await CreateAsync(Client, "Forms");
+        var poll = await AddPollAsync(Client, id, EveryType[0]);
+        Assert.Equal(HttpStatusCode.NoContent, await SetLiveAsync(Client, id, poll));
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = _app.Address };
+        using var page = await client.GetAsync($"/e/{code}");
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains($"""<input type="hidden" name="event" value="{code}">""", html);
+        var token = WebUtility.HtmlDecode(FormToken().Match(html).Groups[1].Value);
+        var cookie = string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+
+        async Task<(HttpStatusCode Status, string Html)> PostAsync(string option, params string[] events)
+        {
+            using var post = new HttpRequestMessage(HttpMethod.Post, $"/polls/{poll}")
+            {
+                Content = new FormUrlEncodedContent([new("__vt", token), new("optionId", option), .. events.Select(e => new KeyValuePair<string, string>("event", e))]),
+            };
+            post.Headers.Add("Cookie", cookie);
+            using var response = await client.SendAsync(post);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        // The code as typed anywhere (case, a dash) leads to the event's one address.
+        var typed = await PostAsync("tea", $"{code[..3].ToLowerInvariant()}-{code[3..]}");
+        Assert.Equal(HttpStatusCode.OK, typed.Status);
+        Assert.Contains($"""href="/e/{code}" data-back-to-event""", typed.Html);
+        // A refused ballot keeps the way back, and the field in its form.
+        var refused = await PostAsync("nope", code);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Status);
+        Assert.Contains($"""href="/e/{code}" data-back-to-event""", refused.Html);
+        Assert.Contains($"""name="event" value="{code}">""", refused.Html);
+        // Anything that is no code, or two of them: the vote counts, and no link is drawn from it.
+        foreach (var events in new[] { ["<script>alert(1)</script>"], [new string('A', 5_000)], ["../admin"], [code, code], Array.Empty<string>() })
+        {
+            var (status, body) = await PostAsync("coffee", events);
+            Assert.True(status == HttpStatusCode.OK, $"{string.Join(",", events.Select(e => e[..Math.Min(e.Length, 20)]))}: {status}");
+            Assert.DoesNotContain("data-back-to-event", body);
+            Assert.DoesNotContain("<script>alert", body);
+        }
+    }
+
+    [GeneratedRegex("name=\"__vt\" value=\"([^\"]+)\"")]
+    private static partial Regex FormToken();
 
     private static async Task<JsonElement> WaitForPollAsync(Follower follower, Func<JsonElement, bool> state, TimeSpan timeout, string what)
     {
