@@ -106,7 +106,7 @@ internal sealed class EventWatch(EventStore events, PollStore polls, TimeProvide
         foreach (var live in _byId.Values)
         {
             if (live.LivePollId == snapshot.PollId && live.Poll is { } shown && IsFollowed(live.Id)
-                && (shown.Closed != snapshot.Closed || shown.ClosesAt != snapshot.ClosesAt))
+                && !DrawnAs(shown, snapshot.Closed, snapshot.ClosesAt))
             {
                 (outdated ??= []).Add(live.Id);
             }
@@ -116,7 +116,10 @@ internal sealed class EventWatch(EventStore events, PollStore polls, TimeProvide
 
     /// <summary>Whether a phone's form is drawn the same for both: open or closed, and the same timer.</summary>
     private static bool SameState(PollView? before, PollView? after) =>
-        before is null || after is null || (before.Closed == after.Closed && before.ClosesAt == after.ClosesAt);
+        before is null || after is null || DrawnAs(before, after.Closed, after.ClosesAt);
+
+    private static bool DrawnAs(PollView shown, bool closed, DateTimeOffset? closesAt) =>
+        shown.Closed == closed && shown.ClosesAt == closesAt;
 
     public bool CanAdd(string connectionId, string eventId) =>
         !_byConnection.TryGetValue(connectionId, out var followed) || followed.ContainsKey(eventId) || followed.Count < MaxPerConnection;
