@@ -10,12 +10,13 @@ namespace Voting.Tests.Browser;
 internal static class QrImage
 {
     /// <summary>
-    /// Screenshots a QR image once the browser has decoded it (on a busy machine a screenshot can
-    /// otherwise catch the element before its picture), and reads it.
+    /// Screenshots a QR image once the browser has decoded it and painted a frame since (decoded is
+    /// not yet painted: on a busy machine a screenshot caught the element before its picture), and reads it.
     /// </summary>
     public static async Task<string?> ReadAsync(Microsoft.Playwright.ILocator image)
     {
-        await image.EvaluateAsync("img => img.decode()");
+        await image.ScrollIntoViewIfNeededAsync();
+        await image.EvaluateAsync("img => img.decode().then(() => new Promise(painted => requestAnimationFrame(() => requestAnimationFrame(painted))))");
         return Decode(await image.ScreenshotAsync());
     }
 
