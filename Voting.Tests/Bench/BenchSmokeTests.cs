@@ -22,6 +22,8 @@ public sealed partial class BenchSmokeTests
         "worker: words ballots/s",
         "vote to screen: p50 / p99 / max",
         "vote to screen: votes/s sent",
+        "vote to screen, where the p99 goes",
+        "vote to screen: the warm-up's p99",
         "memory: peak RSS",
         "reads: words poll's /api/results",
         "reads: /api/results",

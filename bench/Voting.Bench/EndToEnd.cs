@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Text;
 using System.Text.Json;
 using HdrHistogram;
 using Microsoft.AspNetCore.Http.Connections;
@@ -14,7 +12,10 @@ namespace Voting.Bench;
 /// latency, per viewer, runs from its 202 to the first push whose total includes it. Viewers are
 /// light by default (<see cref="LightViewer"/>: a WebSocket speaking the hub protocol by hand);
 /// <c>--viewers-kind full</c> takes a .NET SignalR client each, as the measurements before issue 14
-/// did, whose own CPU use on the shared cores was most of the tail.
+/// did, whose own CPU use on the shared cores was most of the tail. Votes go out on raw keep-alive
+/// sockets (<see cref="RawVoters"/>). The first <c>--warmup-seconds</c> (3) of votes warm the roles
+/// and are reported apart (<c>warmup_p99_ms</c>): a fresh worker or result process spends its first
+/// second compiling, and that second alone was the whole p99 of a 20 s run.
 /// </summary>
 internal static class EndToEnd
 {
@@ -27,6 +28,7 @@ internal static class EndToEnd
         var viewerCount = args.Int("viewers", 1000);
         var rate = args.Int("rate", 2000);
         var seconds = args.Int("seconds", 20);
+        var warmupSeconds = args.Int("warmup-seconds", 3);
         var light = args.Get("viewers-kind", "light") == "light";
         var resultPid = args.Int("result-pid", 0);
 
@@ -68,64 +70,51 @@ internal static class EndToEnd
         await Task.Delay(500);
         var baseline = viewers.Max(v => v.LastTotal);
 
-        using var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = 256,
-            UseCookies = false,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-        };
-        using var http = new HttpClient(handler) { BaseAddress = pollUrl, Timeout = TimeSpan.FromSeconds(10) };
-        var body = Encoding.UTF8.GetBytes($$"""{"optionId":"{{optionId}}"}""");
-        var path = new Uri($"/api/polls/{pollId}/votes", UriKind.Relative);
-        var planned = rate * seconds;
+        var planned = rate * (warmupSeconds + seconds);
         var acceptedAt = new long[planned];
         var accepted = 0;
         var failed = 0;
         var postLatency = new LongConcurrentHistogram(1, 60_000_000, 3);
-
-        async Task VoteAsync()
+        var voters = new RawVoters(pollUrl, $"/api/polls/{pollId}/votes", $$"""{"optionId":"{{optionId}}"}""", args.Int("connections", 64), (due, answeredAt, status) =>
         {
-            var sent = Stopwatch.GetTimestamp();
-            try
+            if (status == 202)
             {
-                using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = new("application/json");
-                using var response = await http.PostAsync(path, content);
-                var now = Stopwatch.GetTimestamp();
-                if (response.StatusCode == HttpStatusCode.Accepted)
-                {
-                    acceptedAt[Interlocked.Increment(ref accepted) - 1] = now;
-                    postLatency.RecordValue(Math.Max(1, (now - sent) * 1_000_000 / Stopwatch.Frequency));
-                }
-                else
-                {
-                    Interlocked.Increment(ref failed);
-                }
+                acceptedAt[Interlocked.Increment(ref accepted) - 1] = answeredAt;
+                postLatency.RecordValue(Math.Max(1, (answeredAt - due) * 1_000_000 / Stopwatch.Frequency));
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            else
             {
                 Interlocked.Increment(ref failed);
             }
-        }
+        });
 
-        // Open loop: votes go out on schedule whatever the answers' latency.
-        var cpuBefore = EventFanout.CpuSeconds(resultPid);
+        // Open loop: votes go out on schedule whatever the answers' latency. The first seconds warm the
+        // roles (a fresh process compiles its paths, the thread pool grows, the worker learns the new
+        // poll) and are reported apart: the measured window starts after them.
         var sendStarted = Stopwatch.GetTimestamp();
-        var inFlight = new List<Task>(planned);
+        var measureFrom = sendStarted + warmupSeconds * Stopwatch.Frequency;
+        var cpuBefore = warmupSeconds == 0 ? EventFanout.CpuSeconds(resultPid) : double.NaN;
+        var ownCpuBefore = Environment.CpuUsage.TotalTime;
         var issued = 0;
         while (issued < planned)
         {
-            var due = (int)Math.Min(planned, Stopwatch.GetElapsedTime(sendStarted).TotalSeconds * rate);
-            for (; issued < due; issued++)
+            if (double.IsNaN(cpuBefore) && Stopwatch.GetTimestamp() >= measureFrom)
             {
-                inFlight.Add(VoteAsync());
+                cpuBefore = EventFanout.CpuSeconds(resultPid);
+                ownCpuBefore = Environment.CpuUsage.TotalTime;
+            }
+            var due = (int)Math.Min(planned, Stopwatch.GetElapsedTime(sendStarted).TotalSeconds * rate);
+            for (var now = Stopwatch.GetTimestamp(); issued < due; issued++)
+            {
+                voters.Send(now);
             }
             await Task.Delay(1);
         }
-        await Task.WhenAll(inFlight);
-        var sendSeconds = Stopwatch.GetElapsedTime(sendStarted).TotalSeconds;
+        await voters.CompleteAsync();
         var sendEnded = Stopwatch.GetTimestamp();
-        var resultCpu = (EventFanout.CpuSeconds(resultPid) - cpuBefore) / sendSeconds;
+        var measuredSeconds = (sendEnded - measureFrom) / (double)Stopwatch.Frequency;
+        var resultCpu = (EventFanout.CpuSeconds(resultPid) - cpuBefore) / measuredSeconds;
+        var ownCpu = (Environment.CpuUsage.TotalTime - ownCpuBefore).TotalSeconds / measuredSeconds;
 
         // Wait until every viewer has seen every accepted vote, or give up after a while.
         var wanted = baseline + accepted;
@@ -135,12 +124,17 @@ internal static class EndToEnd
             await Task.Delay(20);
         }
 
+        static long Micros(long from, long to) => Math.Max(1, (to - from) * 1_000_000 / Stopwatch.Frequency);
+        var measured = acceptedAt.Take(accepted).Count(at => at >= measureFrom);
+
+        // Each viewer: vote k (in order of its 202) is on screen at the first push whose total counts k.
         var latency = new LongHistogram(1, 60_000_000, 3);
+        var warmupLatency = new LongHistogram(1, 60_000_000, 3);
         long missing = 0, pushesInWindow = 0;
         foreach (var viewer in viewers)
         {
             var pushes = viewer.Snapshot();
-            pushesInWindow += pushes.Count(p => p.At >= sendStarted && p.At <= sendEnded);
+            pushesInWindow += pushes.Count(p => p.At >= measureFrom && p.At <= sendEnded);
             var j = 0;
             for (var k = 1; k <= accepted; k++)
             {
@@ -153,8 +147,48 @@ internal static class EndToEnd
                     missing += accepted - k + 1;
                     break;
                 }
-                var micros = (pushes[j].At - acceptedAt[k - 1]) * 1_000_000 / Stopwatch.Frequency;
-                latency.RecordValue(Math.Max(1, micros));
+                (acceptedAt[k - 1] >= measureFrom ? latency : warmupLatency).RecordValue(Micros(acceptedAt[k - 1], pushes[j].At));
+            }
+        }
+
+        // Where the time goes. Each push (known by its total) as its first and its last viewer got
+        // it: from a 202 to the first viewer is the pipeline (worker, notification, push interval,
+        // read); first to last is the fan-out (a send per connection, and the generator's own turn
+        // on the cores); the gap between pushes is the interval plus whatever held a push back.
+        var arrivals = new SortedDictionary<long, (long First, long Last)>();
+        foreach (var viewer in viewers)
+        {
+            foreach (var (at, total) in viewer.Snapshot())
+            {
+                arrivals[total] = arrivals.TryGetValue(total, out var seen) ? (Math.Min(seen.First, at), Math.Max(seen.Last, at)) : (at, at);
+            }
+        }
+        var spread = new LongHistogram(1, 60_000_000, 3);
+        var gaps = new LongHistogram(1, 60_000_000, 3);
+        long previous = 0;
+        foreach (var (first, last) in arrivals.Values.Where(a => a.First >= measureFrom && a.First <= sendEnded).OrderBy(a => a.First))
+        {
+            spread.RecordValue(Micros(first, last));
+            if (previous != 0)
+            {
+                gaps.RecordValue(Micros(previous, first));
+            }
+            previous = first;
+        }
+        var toFirst = new LongHistogram(1, 60_000_000, 3);
+        using (var covering = arrivals.GetEnumerator())
+        {
+            var more = covering.MoveNext();
+            for (var k = 1; k <= accepted && more; k++)
+            {
+                while (more && covering.Current.Key - baseline < k)
+                {
+                    more = covering.MoveNext();
+                }
+                if (more && acceptedAt[k - 1] >= measureFrom)
+                {
+                    toFirst.RecordValue(Micros(acceptedAt[k - 1], covering.Current.Value.First));
+                }
             }
         }
         await Task.WhenAll(viewers.Select(v => v.DisposeAsync().AsTask()));
@@ -164,14 +198,19 @@ internal static class EndToEnd
         }
 
         static double Ms(HistogramBase h, double percentile) => h.TotalCount == 0 ? double.NaN : h.GetValueAtPercentile(percentile) / 1000.0;
+        static double Max(HistogramBase h) => h.TotalCount == 0 ? double.NaN : h.GetMaxValue() / 1000.0;
         Report.Result(
-            ("viewers", viewerCount), ("connect_seconds", connectSeconds),
-            ("planned", planned), ("accepted", accepted), ("failed", failed), ("votes_per_second", accepted / sendSeconds),
-            ("p50_ms", Ms(latency, 50)), ("p99_ms", Ms(latency, 99)), ("max_ms", latency.TotalCount == 0 ? double.NaN : latency.GetMaxValue() / 1000.0),
+            ("viewers", viewerCount), ("connect_seconds", connectSeconds), ("warmup_seconds", warmupSeconds),
+            ("planned", planned), ("accepted", accepted), ("failed", failed), ("votes_per_second", measured / measuredSeconds),
+            ("p50_ms", Ms(latency, 50)), ("p99_ms", Ms(latency, 99)), ("max_ms", Max(latency)),
             ("missing", missing),
-            ("pushes_per_viewer_per_second", pushesInWindow / (double)viewerCount / sendSeconds),
+            ("warmup_p99_ms", Ms(warmupLatency, 99)), ("warmup_max_ms", Max(warmupLatency)),
+            ("first_viewer_p50_ms", Ms(toFirst, 50)), ("first_viewer_p99_ms", Ms(toFirst, 99)),
+            ("push_gap_p50_ms", Ms(gaps, 50)), ("push_gap_p99_ms", Ms(gaps, 99)), ("push_gap_max_ms", Max(gaps)),
+            ("fanout_spread_p50_ms", Ms(spread, 50)), ("fanout_spread_p99_ms", Ms(spread, 99)),
+            ("pushes_per_viewer_per_second", pushesInWindow / (double)viewerCount / measuredSeconds),
             ("post_p99_ms", Ms(postLatency, 99)),
-            ("result_cpu_percent", 100 * resultCpu));
+            ("result_cpu_percent", 100 * resultCpu), ("generator_cpu_percent", 100 * ownCpu));
         return missing == 0 && failed == 0 && accepted > 0 ? 0 : 1;
     }
 
