@@ -300,7 +300,7 @@ e2e_from=$(now_ms)
 for i in $(seq "$E2E_RUNS"); do
   options=$(create_poll "e$i")
   e2e_loads+=("$(loadavg)")
-  r=$(DOTNET_gcServer=0 "$bench_exe" e2e --poll-url "http://127.0.0.1:${role_port[poll]}" --result-url "http://127.0.0.1:${role_port[result]}" \
+  r=$(DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 "$bench_exe" e2e --poll-url "http://127.0.0.1:${role_port[poll]}" --result-url "http://127.0.0.1:${role_port[result]}" \
       --poll "e$i" --option "${options%%,*}" --viewers "$E2E_VIEWERS" --rate "$E2E_RATE" --seconds "$E2E_SECONDS" --warmup-seconds "$E2E_WARMUP") \
     || { echo "$r" >&2; die "the end-to-end run failed"; }
   echo "  e2e run $i: p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms max $(field "$r" max_ms) ms, $(field "$r" votes_per_second) votes/s, $(field "$r" pushes_per_viewer_per_second) pushes/viewer/s (connect $(field "$r" connect_seconds) s); to the first viewer p99 $(field "$r" first_viewer_p99_ms) ms, fan-out spread p99 $(field "$r" fanout_spread_p99_ms) ms, push gap p99 $(field "$r" push_gap_p99_ms) ms; warm-up p99 $(field "$r" warmup_p99_ms) ms; generator CPU $(field "$r" generator_cpu_percent) %" >&2
@@ -393,7 +393,7 @@ bench_events() {
   for n in $FANOUT_SIZES; do
     restart_result
     log "6. Events: $n viewers following one event, $FANOUT_SWITCHES switches of the live poll"
-    r=$("$bench_exe" fanout --poll-url "http://127.0.0.1:${role_port[poll]}" --result-url "http://127.0.0.1:${role_port[result]}" \
+    r=$(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 "$bench_exe" fanout --poll-url "http://127.0.0.1:${role_port[poll]}" --result-url "http://127.0.0.1:${role_port[result]}" \
         --token "$token" --connections "$n" --switches "$FANOUT_SWITCHES" --result-pid "${role_pid[result]}") \
       || { echo "$r" >&2; die "the event fan-out with $n viewers failed"; }
     echo "  $n viewers: p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms max $(field "$r" max_ms) ms, missing $(field "$r" missing); result RSS $(field "$r" rss_before_mb) → $(field "$r" rss_connected_mb) MB, peak $(field "$r" rss_peak_mb) MB, $(field "$r" kb_per_connection) KB a connection; CPU a switch: result $(field "$r" result_cpu_ms_per_switch) ms, generator $(field "$r" generator_cpu_ms_per_switch) ms (load $(loadavg))" >&2
@@ -405,7 +405,7 @@ bench_events() {
     Voting__Result__PushIntervalMilliseconds=$interval restart_result
     options=$(create_poll "push$interval")
     log "6. Vote to screen with a push interval of $interval ms: $E2E_VIEWERS light viewers, $E2E_RATE votes/s for $E2E_SECONDS s"
-    r=$(DOTNET_gcServer=0 "$bench_exe" e2e --poll-url "http://127.0.0.1:${role_port[poll]}" --result-url "http://127.0.0.1:${role_port[result]}" \
+    r=$(DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 "$bench_exe" e2e --poll-url "http://127.0.0.1:${role_port[poll]}" --result-url "http://127.0.0.1:${role_port[result]}" \
         --poll "push$interval" --option "${options%%,*}" --viewers "$E2E_VIEWERS" --rate "$E2E_RATE" --seconds "$E2E_SECONDS" --warmup-seconds "$E2E_WARMUP" --result-pid "${role_pid[result]}") \
       || { echo "$r" >&2; die "the end-to-end run with a $interval ms push interval failed"; }
     echo "  push interval $interval ms: p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms, $(field "$r" pushes_per_viewer_per_second) pushes/viewer/s, result CPU $(field "$r" result_cpu_percent) % (load $(loadavg))" >&2
@@ -450,7 +450,7 @@ side_by_side() {
     done >>"$heap_log" ) &
   heap_pid=$!
   from=$(now_ms)
-  r=$(DOTNET_gcServer=0 "$bench_exe" e2e --poll-url "http://127.0.0.1:${role_port[poll]}" --result-url "http://127.0.0.1:${role_port[result]}" \
+  r=$(DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 "$bench_exe" e2e --poll-url "http://127.0.0.1:${role_port[poll]}" --result-url "http://127.0.0.1:${role_port[result]}" \
       --poll sbs --option "${options%%,*}" --viewers "$SBS_VIEWERS" --rate "$SBS_RATE" --seconds "$SBS_SECONDS" --warmup-seconds 0) \
     || { kill "$heap_pid"; echo "$r" >&2; die "the side-by-side run failed"; }
   echo "  side by side: $(field "$r" votes_per_second) votes/s, p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms to $SBS_VIEWERS viewers" >&2
