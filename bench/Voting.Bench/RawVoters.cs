@@ -61,13 +61,13 @@ internal sealed class RawVoters
                 var status = 0;
                 try
                 {
+                    // A server that stops answering fails the vote rather than hanging the run.
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                     if (socket is null)
                     {
                         socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                        await socket.ConnectAsync(_host, _port);
+                        await socket.ConnectAsync(_host, _port, timeout.Token);
                     }
-                    // A server that stops answering fails the vote rather than hanging the run.
-                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                     await socket.SendAsync(_request, SocketFlags.None, timeout.Token);
                     status = await ReadAnswerAsync(socket, buffer, timeout.Token);
                 }
