@@ -49,8 +49,8 @@ COPY --from=build /app /app
 # The GC's share of the container's memory limit, hexadecimal (0x32 = 50 %, the runtime's default is
 # 75 %): a role's runtime, JIT code and mapped assemblies take 95-130 MiB outside the managed heap,
 # which peaks at 5-25 MiB (docs/performance.md, "memory"). The manifests set it beside each limit.
-# The other memory settings (workstation non-concurrent GC, GCConserveMemory, no tiered PGO) come
-# with the published voting.runtimeconfig.json.
+# The other memory settings (workstation GC with background GC, GCConserveMemory, no tiered PGO)
+# come with the published voting.runtimeconfig.json.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     ASPNETCORE_ENVIRONMENT=Production \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 \
