@@ -14,17 +14,21 @@ internal sealed class VoteWriter(NpgsqlDataSource dataSource)
 
     // The poll role already refuses votes after a close (Redis decides, see VoteStream); this is the
     // same rule where votes are stored, so a closed poll's tally cannot change whatever wrote the
-    // stream. Rows are inserted in (poll, voter) order so that two workers lock vote rows in the same order.
+    // stream. A voter may have several votes in one batch: the latest one before the poll's close
+    // point counts (DISTINCT ON after the close filter), so a vote past a close the worker did not
+    // know of cannot push aside the one the voter cast before it. Rows are inserted in (poll, voter)
+    // order so that two workers lock vote rows in the same order.
     // A set of choices travels as one text, its members joined by the unit separator (U+001F): option
     // ids are letters, digits, '-' and '_', and words carry no control character (WordText), so
     // neither can hold it. One array per column keeps the batch one statement over unnest.
     private const string UpsertSql = """
         INSERT INTO votes (poll_id, voter_id, option_id, choices, words, cast_at, version)
-        SELECT v.poll_id, v.voter_id, v.option_id, string_to_array(v.choices, chr(31)), string_to_array(v.words, chr(31)), v.cast_at, v.version
+        SELECT DISTINCT ON (v.poll_id, v.voter_id)
+               v.poll_id, v.voter_id, v.option_id, string_to_array(v.choices, chr(31)), string_to_array(v.words, chr(31)), v.cast_at, v.version
         FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::bigint[])
              AS v(poll_id, voter_id, option_id, choices, words, cast_at, version)
         WHERE NOT EXISTS (SELECT 1 FROM polls p WHERE p.id = v.poll_id AND p.close_version <= v.version)
-        ORDER BY v.poll_id, v.voter_id
+        ORDER BY v.poll_id, v.voter_id, v.version DESC
         ON CONFLICT (poll_id, voter_id) DO UPDATE
           SET option_id = excluded.option_id, choices = excluded.choices, words = excluded.words,
               cast_at = excluded.cast_at, version = excluded.version
@@ -45,8 +49,9 @@ internal sealed class VoteWriter(NpgsqlDataSource dataSource)
     private const string NotifySql = $"SELECT pg_notify('{StorageSettings.ChangeChannel}', p) FROM unnest($1::text[]) AS p";
 
     /// <summary>
-    /// Writes votes that are already collapsed to one per (poll, voter). Returns the number of
-    /// rows inserted or replaced (a redelivered or older vote changes nothing).
+    /// Writes votes, any number per (poll, voter): each voter's latest before the poll's close point
+    /// is stored. Returns the number of rows inserted or replaced (a redelivered or older vote
+    /// changes nothing).
     /// </summary>
     public Task<int> WriteAsync(IReadOnlyList<VoteRow> votes, CancellationToken cancellationToken) =>
         WriteAsync(votes, [], cancellationToken);

@@ -98,20 +98,10 @@ internal sealed class VoteBatch
     }
 
     /// <summary>
-    /// One row per (poll, voter), the latest version: an upsert cannot touch the same row twice in
-    /// one statement, and only the voter's last vote counts anyway.
+    /// Every vote to store, repeats included. The writer keeps each voter's latest before the poll's
+    /// close point; keeping only the latest here would lose a voter's vote from before a close when a
+    /// later one sits past it (a close recorded in an earlier batch or by a timer, which this batch
+    /// cannot see), since the writer then refuses the later one.
     /// </summary>
-    public List<VoteRow> Collapse()
-    {
-        var latest = new Dictionary<(string, Guid), VoteRow>(Votes.Count);
-        foreach (var (vote, _) in Votes)
-        {
-            var key = (vote.PollId, vote.VoterId);
-            if (!latest.TryGetValue(key, out var seen) || seen.Version < vote.Version)
-            {
-                latest[key] = vote;
-            }
-        }
-        return latest.Values.ToList();
-    }
+    public List<VoteRow> Rows() => Votes.ConvertAll(v => v.Vote);
 }

@@ -178,7 +178,7 @@ internal sealed class VoteWorker(
             await known.ReloadAsync(CancellationToken.None);
         }
         batch.Fit(known.Fit);
-        var written = await writer.WriteAsync(batch.Collapse(), batch.Closes, CancellationToken.None);
+        var written = await writer.WriteAsync(batch.Rows(), batch.Closes, CancellationToken.None);
         foreach (var (entry, reason) in batch.Rejected)
         {
             logger.LogWarning("Stream entry {EntryId} moved to the dead-letter stream: {Reason}", entry.Id.ToString(), reason);

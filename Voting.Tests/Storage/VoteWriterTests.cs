@@ -65,6 +65,36 @@ public class VoteWriterTests
     }
 
     [Fact]
+    public async Task Several_votes_of_one_voter_in_one_write_store_the_latest_in_any_order()
+    {
+        var (data, writer, poll) = await SetUpAsync();
+        await using var _ = data;
+        var voter = Guid.NewGuid();
+        Assert.Equal(1, await writer.WriteAsync([Vote(poll, voter, "c", 300), Vote(poll, voter, "a", 100), Vote(poll, voter, "b", 200)], CancellationToken.None));
+        var tallies = await TalliesAsync(data);
+        Assert.Equal((0, 0, 1), (tallies.GetValueOrDefault("a"), tallies.GetValueOrDefault("b"), tallies["c"]));
+        Assert.Equal(await RecountAsync(data), tallies);
+    }
+
+    [Fact]
+    public async Task A_vote_past_a_close_point_does_not_push_aside_the_voters_vote_from_before_it()
+    {
+        // The close was recorded earlier (another batch, or a timer): this write cannot see it in
+        // its own markers. The voter's vote before the close counts; the one after it does not.
+        var (data, writer, poll) = await SetUpAsync();
+        await using var _ = data;
+        await writer.WriteAsync([], [new CloseRow(poll, 200, DateTimeOffset.UtcNow)], CancellationToken.None);
+        var voter = Guid.NewGuid();
+        var late = Guid.NewGuid();
+        Assert.Equal(1, await writer.WriteAsync([Vote(poll, voter, "a", 100), Vote(poll, voter, "b", 250), Vote(poll, late, "b", 260)], CancellationToken.None));
+        var tallies = await TalliesAsync(data);
+        Assert.Equal((1, 0), (tallies["a"], tallies.GetValueOrDefault("b")));
+        // Written again with the close marker in the same write: the same outcome.
+        Assert.Equal(0, await writer.WriteAsync([Vote(poll, voter, "a", 100), Vote(poll, voter, "b", 250)], [new CloseRow(poll, 200, DateTimeOffset.UtcNow)], CancellationToken.None));
+        Assert.Equal(tallies, await TalliesAsync(data));
+    }
+
+    [Fact]
     public async Task Two_workers_racing_over_the_same_voters_keep_tallies_equal_to_a_recount()
     {
         var (data, writer, poll) = await SetUpAsync();

@@ -63,6 +63,53 @@ public sealed class WorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Votes_that_reach_the_stream_after_a_close_marker_are_never_stored()
+    {
+        // The poll role's script refuses these; an entry added by plain XADD (a replica from before
+        // the close points existed, or a Redis that lost its close points) gets past it, and then
+        // the worker is the last line: the close marker's id is the point from which nothing is stored.
+        var poll = await Api.CreatePollAsync(_app.Client, "Q?", "A", "B");
+        var early = Guid.NewGuid();
+        var late = Guid.NewGuid();
+        await Redis.StreamAddAsync(_settings.StreamKey, new VoteMessage(poll.Id, "a", early, DateTimeOffset.UtcNow).ToEntry());
+        await Redis.StreamAddAsync(_settings.StreamKey, new CloseMessage(poll.Id, DateTimeOffset.UtcNow).ToEntry());
+        await Redis.StreamAddAsync(_settings.StreamKey, new VoteMessage(poll.Id, "b", early, DateTimeOffset.UtcNow).ToEntry());
+        await Redis.StreamAddAsync(_settings.StreamKey, new VoteMessage(poll.Id, "b", late, DateTimeOffset.UtcNow).ToEntry());
+        // A vote for another poll after the marker: the close is for its own poll only.
+        var other = await Api.CreatePollAsync(_app.Client, "Other?", "A", "B");
+        await Redis.StreamAddAsync(_settings.StreamKey, new VoteMessage(other.Id, "b", late, DateTimeOffset.UtcNow).ToEntry());
+
+        await Eventually.WaitAsync(() => Api.ResultsAsync(_app.Client, other.Id), r => r.Total == 1, TimeSpan.FromSeconds(10), "the other poll's vote counted");
+        await Eventually.WaitAsync(async () => (await Redis.StreamPendingAsync(_settings.StreamKey, "workers")).PendingMessageCount == 0
+            && (await Redis.StreamInfoAsync(_settings.StreamKey)).LastGeneratedId == (await Redis.StreamGroupInfoAsync(_settings.StreamKey)).Single(g => g.Name == "workers").LastDeliveredId,
+            TimeSpan.FromSeconds(10), "every entry read and acknowledged");
+        // Every entry is stored or refused by now: read PostgreSQL itself, not the result role's snapshot.
+        await using var data = Npgsql.NpgsqlDataSource.Create(_settings.Postgres);
+        await using (var closed = data.CreateCommand("SELECT closed FROM polls WHERE id = $1"))
+        {
+            closed.Parameters.AddWithValue(poll.Id);
+            Assert.True((bool)(await closed.ExecuteScalarAsync())!);
+        }
+        await using (var votes = data.CreateCommand("SELECT voter_id, option_id FROM votes WHERE poll_id = $1"))
+        {
+            votes.Parameters.AddWithValue(poll.Id);
+            await using var reader = await votes.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal((early, "a"), (reader.GetGuid(0), reader.GetString(1)));
+            Assert.False(await reader.ReadAsync());
+        }
+        await using (var tallies = data.CreateCommand("SELECT option_id, votes FROM tallies WHERE poll_id = $1 AND votes <> 0 ORDER BY option_id"))
+        {
+            tallies.Parameters.AddWithValue(poll.Id);
+            await using var reader = await tallies.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(("a", 1L), (reader.GetString(0), reader.GetInt64(1)));
+            Assert.False(await reader.ReadAsync());
+        }
+        Assert.Empty(await Redis.StreamRangeAsync(_settings.DeadLetterKey));
+    }
+
+    [Fact]
     public async Task Metrics_carry_every_name_design_lists()
     {
         var poll = await Api.CreatePollAsync(_app.Client, "Q?", "A", "B");
