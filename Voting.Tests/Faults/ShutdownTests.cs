@@ -66,13 +66,30 @@ public sealed class ShutdownTests
         var db = mux.GetDatabase();
         await Eventually.WaitAsync(async () => (await db.StreamGroupInfoAsync(settings.StreamKey)).Any(g => g.EntriesRead > 0),
             TimeSpan.FromSeconds(30), "the worker to start reading");
-        // The worker names its consumer after the host and its process id.
+        // The worker names its consumer after the host and its process id. SIGTERM lands while it
+        // holds a batch read and not yet acknowledged, the state this test is about: frozen
+        // (SIGSTOP), it cannot acknowledge between the look at its pending entries and the signal,
+        // which it handles once it runs again (SIGCONT).
         var consumer = $"{System.Environment.MachineName}-{worker.Id}";
-        var exitCode = await worker.TerminateAsync(Budget);
+        var heldAtSignal = 0L;
+        await Eventually.WaitAsync(async () =>
+        {
+            await worker.SignalAsync("STOP");
+            var pending = await db.StreamPendingAsync(settings.StreamKey, "workers");
+            heldAtSignal = pending.Consumers.SingleOrDefault(c => c.Name == consumer).PendingMessageCount;
+            if (heldAtSignal > 0)
+            {
+                await worker.SignalAsync("TERM");
+            }
+            await worker.SignalAsync("CONT");
+            return heldAtSignal > 0;
+        }, TimeSpan.FromSeconds(60), $"worker {consumer} to hold a batch");
+        var exitCode = await worker.WaitForExitAsync(Budget);
         await worker.DisposeAsync();
         Assert.Equal(0, exitCode);
         var consumers = await db.StreamConsumerInfoAsync(settings.StreamKey, "workers");
         Assert.Equal(0, consumers.Single(c => c.Name == consumer).PendingMessageCount);
+        Console.WriteLine($"worker SIGTERM: held {heldAtSignal} entries at the signal, exit 0, none left pending");
 
         await using var next = AppProcess.Start(["--role", "worker"], env);
         var expected = load.ExpectedTallies(Options);
