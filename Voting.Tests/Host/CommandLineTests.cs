@@ -235,6 +235,21 @@ public class CommandLineTests
         Assert.DoesNotContain(" at ", line);
     }
 
+    [Fact]
+    public async Task The_all_role_with_postgres_down_is_one_line_and_exit_1_not_a_crash()
+    {
+        // Everything else in place (Redis, the Production secrets): only the migration it runs first fails.
+        var settings = await Settings.CreateAsync();
+        var env = settings.ToEnvironment();
+        env["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port={AppProcess.FreePort()};Database=voting;Username=postgres;Timeout=2";
+        var (code, output) = await AppProcess.RunAsync(["--role", "all"], env);
+        Assert.Equal(1, code);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("voting:", StringComparison.Ordinal));
+        Assert.StartsWith("voting: cannot use PostgreSQL", line);
+        Assert.DoesNotContain(" at ", output);
+        Assert.DoesNotContain("Unhandled exception", output);
+    }
+
     private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();

@@ -82,6 +82,28 @@ public sealed partial class PagingTests : IAsyncLifetime
         Assert.DoesNotMatch(MoreLink(), rest);
     }
 
+    [Fact]
+    public async Task The_admin_list_shows_fifty_polls_and_links_to_the_older_ones()
+    {
+        for (var i = 27; i < 52; i++)
+        {
+            _created.Add(await Api.CreatePollAsync(_poll.Client, $"Question {i}?", "Yes", "No"));
+        }
+        using var organiser = new FormBrowser(_poll.Address);
+        await organiser.SignInAsync();
+        var (status, html) = await organiser.GetAsync("/admin");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(50, PollItem().Count(html));
+        Assert.Contains($"data-poll-id=\"{_created[51].Id}\"", html);
+        Assert.DoesNotContain($"data-poll-id=\"{_created[1].Id}\"", html);
+        var older = OlderLink().Match(html).Groups[1].Value;
+        Assert.NotEmpty(older);
+        var (restStatus, rest) = await organiser.GetAsync(System.Net.WebUtility.HtmlDecode(older));
+        Assert.Equal(HttpStatusCode.OK, restStatus);
+        Assert.Equal([_created[1].Id, _created[0].Id], PollIds().Matches(rest).Select(m => m.Groups[1].Value));
+        Assert.DoesNotMatch(OlderLink(), rest);
+    }
+
     [GeneratedRegex("<([^>]+)>; rel=\"next\"")]
     private static partial Regex NextLink();
 
@@ -90,4 +112,10 @@ public sealed partial class PagingTests : IAsyncLifetime
 
     [GeneratedRegex("<a rel=\"next\" href=\"([^\"]+)\">More polls</a>")]
     private static partial Regex MoreLink();
+
+    [GeneratedRegex("<a rel=\"next\" href=\"([^\"]+)\">Older polls</a>")]
+    private static partial Regex OlderLink();
+
+    [GeneratedRegex("<li data-poll-id=\"([^\"]+)\"")]
+    private static partial Regex PollIds();
 }

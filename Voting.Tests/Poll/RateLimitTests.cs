@@ -186,6 +186,45 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task Wrong_admin_bearer_tokens_against_the_result_role_are_limited_as_well()
+    {
+        // The result role takes the Bearer token too: an organiser reads hidden results with it.
+        var settings = await Settings.CreateAsync();
+        await using var poll = await RoleApp.StartAsync("poll", settings);
+        await poll.WaitUntilReadyAsync();
+        await using var result = await RoleApp.StartAsync("result", settings, new Dictionary<string, string?> { ["Voting:TrustedProxies"] = "127.0.0.0/8" });
+        await result.WaitUntilReadyAsync();
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/polls")
+        {
+            Content = JsonContent.Create(new { question = "Q?", options = new[] { "A", "B" }, resultsVisibility = "revealed" }),
+        };
+        create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestEnvironment.AdminToken);
+        using var created = await poll.Client.SendAsync(create);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var pollId = (await created.Content.ReadFromJsonAsync<Voting.Storage.PollDefinition>())!.Id;
+        async Task<HttpResponseMessage> ReadAsync(string token, string from)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/results/{pollId}");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Add("X-Forwarded-For", from);
+            return await result.Client.SendAsync(request);
+        }
+        const string guesser = "203.0.113.67";
+        for (var i = 0; i < 10; i++)
+        {
+            using var wrong = await ReadAsync("guess-" + i, guesser);
+            Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+        }
+        using var limited = await ReadAsync("guess-10", guesser);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        AssertWellFormedRefusal(limited);
+        using var rightButLimited = await ReadAsync(TestEnvironment.AdminToken, guesser);
+        Assert.Equal(HttpStatusCode.TooManyRequests, rightButLimited.StatusCode);
+        using var organiser = await ReadAsync(TestEnvironment.AdminToken, "198.51.100.21");
+        Assert.Equal(HttpStatusCode.OK, organiser.StatusCode);
+    }
+
+    [Fact]
     public async Task Behind_a_second_load_balancer_each_client_keeps_its_own_bucket_when_the_balancer_is_trusted_with_two_hops()
     {
         var (app, poll) = await StartAsync(new()
