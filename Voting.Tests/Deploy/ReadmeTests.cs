@@ -74,6 +74,21 @@ public sealed partial class ReadmeTests
         Assert.True(delete >= 0 && apply > delete && wait > apply, "upgrade: delete job/migrate, then apply, then wait for it");
     }
 
+    [Theory]
+    [InlineData("Upgrade")]
+    [InlineData("Secrets")]
+    public void Every_apply_of_a_running_site_deletes_the_finished_migration_job_first(string heading)
+    {
+        // The Job reads hashed names (the database password, the endpoints): applied over a finished
+        // Job whose template they changed, kubectl fails on it while the Deployments roll.
+        var lines = ShellLines(Section(heading));
+        var applies = lines.Select((l, i) => (l, i)).Where(x => x.l.StartsWith("kubectl apply -k deploy/sites/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(applies);
+        Assert.All(applies, apply => Assert.True(
+            apply.i > 0 && lines[apply.i - 1].StartsWith("kubectl -n voting delete job migrate --ignore-not-found", StringComparison.Ordinal),
+            $"{heading}: '{apply.l}' without deleting job/migrate just before it"));
+    }
+
     [Fact]
     public void Metrics_server_is_installed_pinned_and_with_kubeadms_kubelet_certificates_handled()
     {
