@@ -26,6 +26,28 @@ public sealed class TraefikValuesTests
     }
 
     [Fact]
+    public void Over_the_charts_own_defaults_the_values_pass_as_they_do_alone()
+    {
+        // Helm checks the chart's defaults merged with ours. The merge keeps our value wherever we set
+        // one, so what we set reaches the schema as the test above checks it, and the rest is the
+        // chart's defaults, which pass on their own. Chart 41.3.0's schema has one rule across keys,
+        // `required: [namespaces]` under hub. So the merge can refuse what passes alone in two ways
+        // only: a null of ours deletes a default (Helm's way of unsetting), or a hub block of ours
+        // misses its namespaces. Neither may appear.
+        var merged = (YamlMappingNode)Merged(Values, Production);
+        Assert.Empty(Nulls(merged, ""));
+        Assert.False(merged.Children.ContainsKey("hub"), "hub: settings of Traefik Hub, which the chart requires namespaces for");
+    }
+
+    private static IEnumerable<string> Nulls(YamlNode node, string path) => node switch
+    {
+        YamlMappingNode map => map.Children.SelectMany(c => Nulls(c.Value, path.Length == 0 ? ((YamlScalarNode)c.Key).Value! : $"{path}.{((YamlScalarNode)c.Key).Value}")),
+        YamlSequenceNode list => list.Children.SelectMany((c, i) => Nulls(c, $"{path}[{i}]")),
+        YamlScalarNode { Style: not (YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted), Value: null or "" or "~" or "null" or "Null" or "NULL" } => [path],
+        _ => [],
+    };
+
+    [Fact]
     public void The_old_logs_key_fails_the_schema()
     {
         // Chart 41.0.0 split logs: into log: and accessLog:; the chart now refuses logs:.
