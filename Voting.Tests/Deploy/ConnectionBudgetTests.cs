@@ -11,7 +11,10 @@ namespace Voting.Tests.Deploy;
 /// </summary>
 public sealed partial class ConnectionBudgetTests
 {
-    public static TheoryData<string> Overlays => [.. DeployRepo.AppOverlays];
+    // The KEDA example: the production overlay with workers scaled on lag, up to its ScaledObject's maximum.
+    private const string KedaExample = "deploy/components/keda-worker-example";
+
+    public static TheoryData<string> Overlays => [.. DeployRepo.AppOverlays, KedaExample];
 
     // Sessions that are not the app's: superuser_reserved_connections (3) and an operator's psql
     // (2); CloudNativePG's instance manager and exporter take some more on top.
@@ -30,7 +33,7 @@ public sealed partial class ConnectionBudgetTests
     public void The_deploy_guide_shows_the_production_budget_as_computed()
     {
         var doc = File.ReadAllText(DeployRepo.PathOf("deploy/README.md"));
-        foreach (var dir in DeployRepo.ProductionOverlays)
+        foreach (var dir in DeployRepo.ProductionOverlays.Append(KedaExample))
         {
             var budget = Budget(RenderedOverlay.Load(dir));
             Assert.Contains($"{budget.Used} of {budget.Max}", doc, StringComparison.Ordinal);
@@ -61,7 +64,10 @@ public sealed partial class ConnectionBudgetTests
     {
         var lines = new List<string>();
         var used = 0;
-        var hpas = o.OfType<V2HorizontalPodAutoscaler>().ToDictionary(h => h.Spec.ScaleTargetRef.Name);
+        // An HPA's maximum, or a KEDA ScaledObject's (KEDA makes the HPA from it).
+        var most = o.OfType<V2HorizontalPodAutoscaler>().Select(h => (h.Spec.ScaleTargetRef.Name, Max: h.Spec.MaxReplicas))
+            .Concat(o.OfType<ScaledObject>().Select(k => (k.Spec!.ScaleTargetRef.Name, Max: k.Spec.MaxReplicaCount ?? 100)))
+            .ToDictionary(x => x.Name, x => x.Max);
         foreach (var w in o.AppWorkloads())
         {
             var env = o.ResolveEnvironment(w.Namespace, w.Pod.Containers.Single()).ToDictionary(e => e.Name, e => e.Value);
@@ -77,9 +83,9 @@ public sealed partial class ConnectionBudgetTests
             {
                 Assert.True(connection.Contains("Maximum Pool Size=", StringComparison.Ordinal), $"{o.Dir}: {w} leaves its pool at Npgsql's default of 100");
                 var deployment = o.Get<V1Deployment>(w.Name);
-                var most = hpas.TryGetValue(w.Name, out var hpa) ? hpa.Spec.MaxReplicas : deployment.Spec.Replicas ?? 1;
+                var replicas = most.TryGetValue(w.Name, out var max) ? max : deployment.Spec.Replicas ?? 1;
                 var surge = int.Parse(deployment.Spec.Strategy?.RollingUpdate?.MaxSurge?.Value ?? "1", CultureInfo.InvariantCulture);
-                pods = most + surge;
+                pods = replicas + surge;
                 // The result role's LISTEN connection is its own, outside the pool.
                 perPod = new NpgsqlConnectionStringBuilder(connection).MaxPoolSize + (w.Name == "result" ? 1 : 0);
             }

@@ -193,7 +193,10 @@ public sealed partial class MonitorObjectTests
 
         var auth = objects.OfType<TriggerAuthentication>().Single(a => a.Metadata.Name == trigger.AuthenticationRef!.Name);
         Assert.Equal(scaled.Metadata.NamespaceProperty, auth.Metadata.NamespaceProperty);
-        Assert.Contains(auth.Spec!.SecretTargetRef!, r => r.Parameter == "password");
+        // Redis runs with ACL users: KEDA names its user as well as the password (without a
+        // username it would log in as the administrator, "default").
+        Assert.Equal(["password", "username"], auth.Spec!.SecretTargetRef!.Select(r => r.Parameter).Order(StringComparer.Ordinal));
+        Assert.All(auth.Spec.SecretTargetRef!, r => Assert.Equal(r.Parameter, r.Key));
 
         // And KEDA's operator may reach Redis through the default-deny policies.
         var policy = objects.OfType<V1NetworkPolicy>().Single(p => p.Metadata.Name == "keda-to-redis");
