@@ -37,7 +37,7 @@ if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null; then
     die "prometheus is missing: apt-get install prometheus"
   fi
 fi
-command -v kubectl >/dev/null || log "kubectl is missing: the deployment checks will fail (install kubectl 1.32)"
+command -v kubectl >/dev/null || log "kubectl is missing: the deployment checks will fail (install kubectl 1.27 or newer: its built-in kustomize renders deploy/)"
 
 work=$(mktemp -d /tmp/voting-test.XXXXXX)
 chmod 755 "$work"
