@@ -47,7 +47,7 @@ public sealed class FaultTests
         {
             for (; kills < 3; kills++)
             {
-                await KillWhileHoldingPendingAsync(victim, redis.GetDatabase(), settings.StreamKey);
+                await HeldBatch.KillAsync(victim, redis.GetDatabase(), settings.StreamKey);
                 await victim.DisposeAsync();
                 victim = AppProcess.Start(["--role", "worker"], env);
             }
@@ -73,28 +73,6 @@ public sealed class FaultTests
             Assert.Contains("Claimed", steady.Output + victim.Output, StringComparison.Ordinal);
             Console.WriteLine($"worker-kill: {polls.Answers} votes in {rounds} rounds of 3500 voters, {polls.Summary()}");
         }
-    }
-
-    /// <summary>
-    /// Kills a worker while it holds entries read but not yet acknowledged, which is the state the
-    /// test is about: freeze it (SIGSTOP), look at its pending entries, then kill it, or let it go
-    /// on and look again a moment later. Frozen, it cannot acknowledge between the look and the kill.
-    /// </summary>
-    private static async Task KillWhileHoldingPendingAsync(AppProcess worker, IDatabase redis, string streamKey)
-    {
-        var consumer = $"{Environment.MachineName}-{worker.Id}";
-        await Eventually.WaitAsync(async () =>
-        {
-            await worker.SignalAsync("STOP");
-            var pending = await redis.StreamPendingAsync(streamKey, "workers");
-            if (pending.Consumers.Any(c => c.Name == consumer && c.PendingMessageCount > 0))
-            {
-                await worker.KillAsync();
-                return true;
-            }
-            await worker.SignalAsync("CONT");
-            return false;
-        }, TimeSpan.FromSeconds(120), $"worker {consumer} to hold pending entries");
     }
 
     [Fact]

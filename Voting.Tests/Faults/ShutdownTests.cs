@@ -66,24 +66,9 @@ public sealed class ShutdownTests
         var db = mux.GetDatabase();
         await Eventually.WaitAsync(async () => (await db.StreamGroupInfoAsync(settings.StreamKey)).Any(g => g.EntriesRead > 0),
             TimeSpan.FromSeconds(30), "the worker to start reading");
-        // The worker names its consumer after the host and its process id. SIGTERM lands while it
-        // holds a batch read and not yet acknowledged, the state this test is about: frozen
-        // (SIGSTOP), it cannot acknowledge between the look at its pending entries and the signal,
-        // which it handles once it runs again (SIGCONT).
+        // SIGTERM lands while it holds a batch read and not acknowledged, the state this test is about.
         var consumer = $"{System.Environment.MachineName}-{worker.Id}";
-        var heldAtSignal = 0L;
-        await Eventually.WaitAsync(async () =>
-        {
-            await worker.SignalAsync("STOP");
-            var pending = await db.StreamPendingAsync(settings.StreamKey, "workers");
-            heldAtSignal = pending.Consumers.SingleOrDefault(c => c.Name == consumer).PendingMessageCount;
-            if (heldAtSignal > 0)
-            {
-                await worker.SignalAsync("TERM");
-            }
-            await worker.SignalAsync("CONT");
-            return heldAtSignal > 0;
-        }, TimeSpan.FromSeconds(60), $"worker {consumer} to hold a batch");
+        var heldAtSignal = await HeldBatch.TerminateAsync(worker, db, settings.StreamKey);
         var exitCode = await worker.WaitForExitAsync(Budget);
         await worker.DisposeAsync();
         Assert.Equal(0, exitCode);
