@@ -157,8 +157,9 @@ wait_alive() { # PID ROLE…
 # Peak RSS: every role's VmRSS every 200 ms, with a timestamp, to take maxima per measurement.
 ( while :; do
     for f in "$work"/pids/*; do
-      [ -e "$f" ] || continue
-      kb=$(awk '/^VmRSS/ {print $2}' "/proc/$(cat "$f")/status" 2>/dev/null) && echo "$(date +%s%3N) $(basename "$f") $kb"
+      # A role stopped between the listing and the read leaves no file: skip it, quietly.
+      pid=$(cat "$f" 2>/dev/null) || continue
+      kb=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null) && echo "$(date +%s%3N) $(basename "$f") $kb"
     done
     sleep 0.2
   done >>"$work/rss.log" ) &
