@@ -27,12 +27,7 @@ public sealed class NetworkPolicyTests
     {
         var o = RenderedOverlay.Load(dir);
         var policies = o.OfType<V1NetworkPolicy>().ToList();
-        var pods = o.Workloads().Select(w => new Pod(
-                w.Kind == "Job" ? "migrate" : w.Name,
-                w.Namespace,
-                w.PodLabels,
-                [.. w.Pod.Containers.SelectMany(c => c.Ports ?? []).Select(p => (p.ContainerPort, p.Protocol ?? "TCP", (string?)p.Name))]))
-            .ToList();
+        var pods = AppPods(o);
         Assert.Equal(["migrate", "poll", "postgres", "postgres-backup", "postgres-restore", "redis", "result", "worker"], pods.Select(p => p.Name).Order(StringComparer.Ordinal));
 
         AddOutsiders(pods);
@@ -50,12 +45,7 @@ public sealed class NetworkPolicyTests
     {
         var o = RenderedOverlay.Load("deploy/overlays/production-cloudnativepg");
         var policies = o.OfType<V1NetworkPolicy>().ToList();
-        var pods = o.Workloads().Select(w => new Pod(
-                w.Kind == "Job" ? "migrate" : w.Name,
-                w.Namespace,
-                w.PodLabels,
-                [.. w.Pod.Containers.SelectMany(c => c.Ports ?? []).Select(p => (p.ContainerPort, p.Protocol ?? "TCP", (string?)p.Name))]))
-            .ToList();
+        var pods = AppPods(o);
         Assert.Equal(["migrate", "poll", "redis", "result", "worker"], pods.Select(p => p.Name).Order(StringComparer.Ordinal));
         var cluster = Assert.Single(o.OfType<CnpgCluster>()).Metadata.Name;
         // Two of the Cluster's instances, labelled as the operator labels them (cnpg.io/cluster), with
@@ -96,6 +86,14 @@ public sealed class NetworkPolicyTests
         pods.Add(new("prometheus-elsewhere", "default", new Dictionary<string, string> { ["app.kubernetes.io/name"] = "prometheus" }, [(9090, "TCP", "web")]));
         pods.Add(new("neighbour", "voting", new Dictionary<string, string> { ["app.kubernetes.io/name"] = "something-else" }, [(8080, "TCP", "http")]));
     }
+
+    /// <summary>The overlay's own pods, each with the ports its containers declare (the migrate Job as "migrate").</summary>
+    private static List<Pod> AppPods(RenderedOverlay o) => o.Workloads().Select(w => new Pod(
+            w.Kind == "Job" ? "migrate" : w.Name,
+            w.Namespace,
+            w.PodLabels,
+            [.. w.Pod.Containers.SelectMany(c => c.Ports ?? []).Select(p => (p.ContainerPort, p.Protocol ?? "TCP", (string?)p.Name))]))
+        .ToList();
 
     private static List<string> AllowedFlows(List<V1NetworkPolicy> policies, List<Pod> pods)
     {
