@@ -20,12 +20,81 @@ internal static class QrImage
         return Decode(await image.ScreenshotAsync());
     }
 
+    /// <summary>
+    /// The text of the QR code in a picture, or null. A code scaled by a fraction (a page draws it at
+    /// 192 px, say, where its 37 modules would want 185 or 222) has modules of two widths, and ZXing
+    /// misread about one such code in fifty (seen here on random vote URLs, never on whole-pixel
+    /// scales). So when ZXing cannot read the picture as it is, the code is sampled again at each
+    /// module's centre for every size a QR code can have, and each grid is given to ZXing drawn
+    /// crisp; its error correction refuses a grid of the wrong size.
+    /// </summary>
     public static string? Decode(byte[] png)
     {
         var (width, height, rgba) = DecodePng(png);
+        return Decode(rgba, width, height);
+    }
+
+    /// <summary>As <see cref="Decode(byte[])"/>, from RGBA pixels.</summary>
+    public static string? Decode(byte[] rgba, int width, int height) => ReadAsIs(rgba, width, height) ?? Regridded(rgba, width, height);
+
+    /// <summary>What ZXing alone reads in the pixels.</summary>
+    public static string? ReadAsIs(byte[] rgba, int width, int height)
+    {
         var source = new RGBLuminanceSource(rgba, width, height, RGBLuminanceSource.BitmapFormat.RGBA32);
         var hints = new Dictionary<DecodeHintType, object> { [DecodeHintType.TRY_HARDER] = true };
         return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source)), hints)?.Text;
+    }
+
+    private static string? Regridded(byte[] rgba, int width, int height)
+    {
+        bool Dark(double x, double y) => rgba[((int)y * width + (int)x) * 4] < 128;
+        int left = width, top = height, right = -1, bottom = -1;
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                if (Dark(x, y))
+                {
+                    (left, top, right, bottom) = (Math.Min(left, x), Math.Min(top, y), Math.Max(right, x), Math.Max(bottom, y));
+                }
+            }
+        }
+        const int Pixels = 4, Quiet = 4;
+        for (var version = 1; version <= 40 && right >= 0; version++)
+        {
+            var modules = 17 + 4 * version;
+            double across = (right - left + 1.0) / modules, down = (bottom - top + 1.0) / modules;
+            if (across < 1.5 || down < 1.5)
+            {
+                break;
+            }
+            var side = (modules + 2 * Quiet) * Pixels;
+            var crisp = new byte[side * side * 4];
+            Array.Fill(crisp, (byte)255);
+            for (var row = 0; row < modules; row++)
+            {
+                for (var column = 0; column < modules; column++)
+                {
+                    if (!Dark(left + (column + 0.5) * across, top + (row + 0.5) * down))
+                    {
+                        continue;
+                    }
+                    for (var y = 0; y < Pixels; y++)
+                    {
+                        var at = (((row + Quiet) * Pixels + y) * side + (column + Quiet) * Pixels) * 4;
+                        for (var x = 0; x < Pixels * 4; x += 4)
+                        {
+                            (crisp[at + x], crisp[at + x + 1], crisp[at + x + 2]) = ((byte)0, (byte)0, (byte)0);
+                        }
+                    }
+                }
+            }
+            if (ReadAsIs(crisp, side, side) is { } text)
+            {
+                return text;
+            }
+        }
+        return null;
     }
 
     /// <summary>8-bit, non-interlaced greyscale, RGB or RGBA PNGs, as RGBA.</summary>
