@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using Dapper;
 using Npgsql;
@@ -66,56 +67,119 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
         ORDER BY votes DESC, word
         """;
 
+    // The poll with its ballot count and its options' tallies, as one statement: one round trip and
+    // one snapshot. (Under READ COMMITTED each statement of a batch takes its own snapshot, and a
+    // worker's commit landing between two of them gave a ballot count from before it beside tallies
+    // from after it: 300 votes over 9 ballots.)
+    private const string PollColumns = """
+        SELECT p.question, p.closed, p.type, p.results_visibility, p.results_revealed, p.closes_at,
+               coalesce(b.ballots, 0), o.ids, o.labels, o.votes
+        """;
+
+    private const string PollJoins = """
+        FROM polls p
+        LEFT JOIN poll_ballots b ON b.poll_id = p.id
+        LEFT JOIN LATERAL (
+          SELECT array_agg(po.id ORDER BY po.position) AS ids, array_agg(po.label ORDER BY po.position) AS labels,
+                 array_agg(coalesce(t.votes, 0) ORDER BY po.position) AS votes
+          FROM poll_options po LEFT JOIN tallies t ON t.poll_id = po.poll_id AND t.option_id = po.id
+          WHERE po.poll_id = p.id) o ON true
+        """;
+
+    private const string OptionsPollSql = PollColumns + "\n" + PollJoins + "\nWHERE p.id = @PollId";
+
+    // A words poll's read: the same, with its top words in the same statement.
+    private const string WordsPollSql = PollColumns + ", w.texts, w.votes\n" + PollJoins + $"""
+
+        LEFT JOIN LATERAL (
+          SELECT array_agg(s.text ORDER BY s.votes DESC, s.text) AS texts, array_agg(s.votes ORDER BY s.votes DESC, s.text) AS votes
+          FROM ({TopWordsSql}) AS s) w ON true
+        WHERE p.id = @PollId
+        """;
+
+    // The type of each poll read here: it never changes once a poll exists, and it picks the one
+    // statement a read needs. Only words polls pay for the words query (its plan alone cost every
+    // single-choice read about half a millisecond). Bounded: forgotten wholesale when full.
+    private readonly ConcurrentDictionary<string, bool> _isWordsPoll = new(StringComparer.Ordinal);
+    private const int RememberedTypes = 100_000;
+
     private async Task<PollResults?> ReadOnceAsync(string pollId, CancellationToken cancellationToken)
     {
-        // The poll with its ballot count and its options' tallies in one round trip; a words poll's
-        // top words in a second, in the same snapshot. Only words polls pay for the words query
-        // (its plan alone cost every single-choice read about half a millisecond).
-        const string sql = """
-            SELECT p.question AS Question, p.closed AS Closed, p.type AS Type, p.results_visibility AS Visibility,
-                   p.results_revealed AS Revealed, p.closes_at AS ClosesAt, coalesce(b.ballots, 0) AS Ballots
-            FROM polls p LEFT JOIN poll_ballots b ON b.poll_id = p.id
-            WHERE p.id = @PollId;
-            SELECT o.id AS Id, o.label AS Label, coalesce(t.votes, 0) AS Votes
-            FROM poll_options o LEFT JOIN tallies t ON t.poll_id = o.poll_id AND t.option_id = o.id
-            WHERE o.poll_id = @PollId
-            ORDER BY o.position;
-            """;
-        // One snapshot for every statement: under READ COMMITTED each would take its own, and a
-        // worker's commit landing between them gave a ballot count from before it beside tallies from
-        // after it (300 votes over 9 ballots). Npgsql sends the BEGIN with the first query.
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        PollRow? poll;
-        OptionResult[] options;
-        await using (var reader = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { PollId = pollId }, transaction, cancellationToken: cancellationToken)))
-        {
-            poll = await reader.ReadSingleOrDefaultAsync<PollRow>();
-            options = (await reader.ReadAsync<OptionResult>()).ToArray();
-        }
-        var words = poll?.Type == PollTypes.Name(PollType.Words)
-            ? (await connection.QueryAsync<WordResult>(new CommandDefinition(TopWordsSql, new { PollId = pollId, Blocked = blocked.Entries }, transaction, cancellationToken: cancellationToken))).ToArray()
-            : [];
-        await transaction.CommitAsync(cancellationToken);
-        if (poll is null)
+        var words = _isWordsPoll.TryGetValue(pollId, out var known) && known;
+        var read = await ReadRowAsync(pollId, words, cancellationToken);
+        if (read is null)
         {
             return null;
         }
+        if (read.Type == PollTypes.Name(PollType.Words) && !words)
+        {
+            // First read of a words poll here: once more, with its words.
+            read = await ReadRowAsync(pollId, true, cancellationToken);
+            if (read is null)
+            {
+                return null;
+            }
+        }
+        if (_isWordsPoll.Count >= RememberedTypes)
+        {
+            _isWordsPoll.Clear();
+        }
+        _isWordsPoll[pollId] = read.Type == PollTypes.Name(PollType.Words);
+
         var now = time.GetUtcNow();
-        var closesAt = PollStore.Utc(poll.ClosesAt);
-        var closed = poll.Closed || closesAt <= now;
-        var mode = Visibility.TryParse(poll.Visibility, out var m) ? m : ResultsVisibility.Always;
-        var type = PollTypes.TryParse(poll.Type, out var t) ? t : PollType.Single;
-        return new PollResults(pollId, poll.Question, options, poll.Ballots, closed, now)
+        var closesAt = PollStore.Utc(read.ClosesAt);
+        var closed = read.Closed || closesAt <= now;
+        var mode = Visibility.TryParse(read.Visibility, out var m) ? m : ResultsVisibility.Always;
+        var type = PollTypes.TryParse(read.Type, out var t) ? t : PollType.Single;
+        return new PollResults(pollId, read.Question, read.Options, read.Ballots, closed, now)
         {
             Type = type,
-            Average = type == PollType.Rating ? RatingAverage.Of(options, poll.Ballots) : default,
-            Words = type == PollType.Words ? words : null,
-            Hidden = !Visibility.IsVisible(mode, poll.Revealed, closed),
+            Average = type == PollType.Rating ? RatingAverage.Of(read.Options, read.Ballots) : default,
+            Words = type == PollType.Words ? read.Words : null,
+            Hidden = !Visibility.IsVisible(mode, read.Revealed, closed),
             ClosesAt = closesAt,
             ResultsVisibility = mode,
-            ResultsRevealed = poll.Revealed,
+            ResultsRevealed = read.Revealed,
         };
+    }
+
+    private async Task<PollRow?> ReadRowAsync(string pollId, bool withWords, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(withWords ? WordsPollSql : OptionsPollSql, connection);
+        command.Parameters.AddWithValue("PollId", pollId);
+        if (withWords)
+        {
+            command.Parameters.AddWithValue("Blocked", blocked.Entries);
+        }
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        var ids = reader.IsDBNull(7) ? [] : reader.GetFieldValue<string[]>(7);
+        var labels = reader.IsDBNull(8) ? [] : reader.GetFieldValue<string[]>(8);
+        var votes = reader.IsDBNull(9) ? [] : reader.GetFieldValue<long[]>(9);
+        var options = new OptionResult[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            options[i] = new OptionResult(ids[i], labels[i], votes[i]);
+        }
+        WordResult[] words = [];
+        if (withWords && !reader.IsDBNull(10))
+        {
+            var texts = reader.GetFieldValue<string[]>(10);
+            var counts = reader.GetFieldValue<long[]>(11);
+            words = new WordResult[texts.Length];
+            for (var i = 0; i < texts.Length; i++)
+            {
+                words[i] = new WordResult(texts[i], counts[i]);
+            }
+        }
+        return new PollRow(
+            reader.GetString(0), reader.GetBoolean(1), reader.GetString(2), reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetBoolean(4), reader.IsDBNull(5) ? null : reader.GetDateTime(5),
+            reader.GetInt64(6), options, words);
     }
 
     private async Task<bool> ExistsOnceAsync(string pollId, CancellationToken cancellationToken)
@@ -124,5 +188,5 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT 1 FROM polls WHERE id = @PollId)", new { PollId = pollId }, cancellationToken: cancellationToken));
     }
 
-    private sealed record PollRow(string Question, bool Closed, string Type, string Visibility, bool? Revealed, DateTime? ClosesAt, long Ballots);
+    private sealed record PollRow(string Question, bool Closed, string Type, string Visibility, bool? Revealed, DateTime? ClosesAt, long Ballots, OptionResult[] Options, WordResult[] Words);
 }

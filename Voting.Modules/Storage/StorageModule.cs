@@ -45,6 +45,13 @@ internal static class StorageModule
         {
             builder.KeepAlive = 30;
         }
+        // The same few statements run all day (a results read, a worker's upsert, the catalog's
+        // refresh): prepared once per connection, PostgreSQL stops parsing and planning them each
+        // time. A results read went from 0.6 to 0.3 ms (docs/performance.md).
+        if (!HasKey(connectionString, "Max Auto Prepare"))
+        {
+            builder.MaxAutoPrepare = 32;
+        }
         builder.ApplicationName ??= "voting";
         return NpgsqlDataSource.Create(builder.ConnectionString);
     }
