@@ -163,9 +163,10 @@ wait_alive() { # PID ROLE…
       # A role stopped between the listing and the read leaves no file: skip it, quietly.
       { read -r pid <"$f"; } 2>/dev/null || continue
       kb=""
+      # (|| true: under set -e a role gone since the listing would end the sampler.)
       { while read -r key value _; do
           [ "$key" = "VmRSS:" ] && { kb=$value; break; }
-        done <"/proc/$pid/status"; } 2>/dev/null
+        done <"/proc/$pid/status"; } 2>/dev/null || true
       stamp=${EPOCHREALTIME//[!0-9]/}
       [ -n "$kb" ] && echo "$((stamp / 1000)) ${f##*/} $kb"
     done
