@@ -105,26 +105,31 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
 
     private async Task<PollResults?> ReadOnceAsync(string pollId, CancellationToken cancellationToken)
     {
-        var words = _isWordsPoll.TryGetValue(pollId, out var known) && known;
+        var remembered = _isWordsPoll.TryGetValue(pollId, out var words);
         var read = await ReadRowAsync(pollId, words, cancellationToken);
         if (read is null)
         {
             return null;
         }
-        if (read.Type == PollTypes.Name(PollType.Words) && !words)
+        if (!remembered)
         {
-            // First read of a words poll here: once more, with its words.
-            read = await ReadRowAsync(pollId, true, cancellationToken);
-            if (read is null)
+            words = read.Type == PollTypes.Name(PollType.Words);
+            if (words)
             {
-                return null;
+                // First read of a words poll here: once more, with its words.
+                read = await ReadRowAsync(pollId, true, cancellationToken);
+                if (read is null)
+                {
+                    return null;
+                }
             }
+            // (Count takes every lock of the dictionary: only on a poll's first read, never on the next ones.)
+            if (_isWordsPoll.Count >= RememberedTypes)
+            {
+                _isWordsPoll.Clear();
+            }
+            _isWordsPoll.TryAdd(pollId, words);
         }
-        if (_isWordsPoll.Count >= RememberedTypes)
-        {
-            _isWordsPoll.Clear();
-        }
-        _isWordsPoll[pollId] = read.Type == PollTypes.Name(PollType.Words);
 
         var now = time.GetUtcNow();
         var closesAt = PollStore.Utc(read.ClosesAt);
