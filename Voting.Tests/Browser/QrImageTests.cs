@@ -23,7 +23,7 @@ public class QrImageTests
                 misreadByZxing += QrImage.ReadAsIs(rgba, size, size) == url ? 0 : 1;
             }
         }
-        // Why the reader samples the grid again: ZXing alone fails on a few of these (6 of 450 when written).
+        // Why the reader samples the grid again: ZXing alone fails on a few of these.
         Assert.InRange(misreadByZxing, 1, 30);
     }
 
