@@ -10,8 +10,9 @@ namespace Voting.Tests.Browser;
 internal static class QrImage
 {
     /// <summary>
-    /// Screenshots a QR image once the browser has decoded it and painted a frame since (decoded is
-    /// not yet painted: on a busy machine a screenshot caught the element before its picture), and reads it.
+    /// Screenshots a QR image once the browser has decoded it and painted a frame since (a decoded
+    /// image is not yet a painted one), and reads it. The one failure this wait was once thought to
+    /// explain was the reader's: <see cref="Decode(byte[])"/> says why.
     /// </summary>
     public static async Task<string?> ReadAsync(Microsoft.Playwright.ILocator image)
     {
