@@ -23,26 +23,69 @@ internal static class WordText
     /// </summary>
     public static string Normalize(string text)
     {
-        var folded = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
-        var collapsed = new StringBuilder(folded.Length);
-        var space = false;
-        foreach (var rune in folded.EnumerateRunes())
+        // Each step hands back its input when it has nothing to change, so a word already in counted
+        // form (every word the worker checks) costs no allocation.
+        var folded = Collapse(Lower(Nfkc(text)));
+        // Lower-casing can leave a string that NFKC would change again (rarely); the result must be a fixed point.
+        return Nfkc(folded);
+    }
+
+    private static string Nfkc(string text) =>
+        text.IsNormalized(NormalizationForm.FormKC) ? text : text.Normalize(NormalizationForm.FormKC);
+
+    /// <summary>Invariant lower case; the text itself when it has no upper case (a pair is left to the runtime).</summary>
+    private static string Lower(string text)
+    {
+        foreach (var c in text)
         {
-            if (Rune.IsWhiteSpace(rune))
+            if (char.IsSurrogate(c) || char.ToLowerInvariant(c) != c)
             {
-                space = collapsed.Length > 0;
+                return text.ToLowerInvariant();
+            }
+        }
+        return text;
+    }
+
+    /// <summary>
+    /// Whitespace runs as one space, none at either end. Char by char is rune by rune here: every
+    /// Unicode whitespace character is in the BMP, and a surrogate is never whitespace.
+    /// </summary>
+    private static string Collapse(string text)
+    {
+        if (!NeedsCollapse(text))
+        {
+            return text;
+        }
+        Span<char> buffer = text.Length <= 256 ? stackalloc char[text.Length] : new char[text.Length];
+        var length = 0;
+        var space = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = length > 0;
                 continue;
             }
             if (space)
             {
-                collapsed.Append(' ');
+                buffer[length++] = ' ';
                 space = false;
             }
-            collapsed.Append(rune.ToString());
+            buffer[length++] = c;
         }
-        // Lower-casing can leave a string that NFKC would change again (rarely); the result must be a fixed point.
-        var result = collapsed.ToString();
-        return result.IsNormalized(NormalizationForm.FormKC) ? result : result.Normalize(NormalizationForm.FormKC);
+        return new string(buffer[..length]);
+    }
+
+    private static bool NeedsCollapse(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsWhiteSpace(text[i]) && (text[i] != ' ' || i == 0 || i == text.Length - 1 || text[i - 1] == ' '))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>
@@ -70,5 +113,13 @@ internal static class WordText
     }
 
     /// <summary>The number of characters a voter sees, for the length rule: text elements, not UTF-16 units.</summary>
-    public static int Length(string text) => new StringInfo(text).LengthInTextElements;
+    public static int Length(string text)
+    {
+        var count = 0;
+        for (var rest = text.AsSpan(); !rest.IsEmpty; rest = rest[StringInfo.GetNextTextElementLength(rest)..])
+        {
+            count++;
+        }
+        return count;
+    }
 }

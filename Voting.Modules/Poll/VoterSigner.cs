@@ -22,11 +22,20 @@ internal sealed class VoterSigner
     public VoterSigner(IOptions<DataProtectionSettings> settings) => _key = settings.Value.Derive(Purpose);
 
     /// <summary>The cookie value for a voter id.</summary>
-    public string Format(Guid voter)
+    public string Format(Guid voter) =>
+        string.Create(CookieLength, (signer: this, voter), static (chars, state) => state.signer.Format(state.voter, chars));
+
+    /// <summary>Writes the cookie value of <paramref name="voter"/> into exactly <see cref="CookieLength"/> characters.</summary>
+    public void Format(Guid voter, Span<char> chars)
     {
         Span<byte> tag = stackalloc byte[16];
         Tag(voter, tag);
-        return voter.ToString("N") + "." + Base64Url.EncodeToString(tag);
+        if (!voter.TryFormat(chars, out var written, "N") || written != 32
+            || !Base64Url.TryEncodeToChars(tag, chars[33..], out written) || written != 22)
+        {
+            throw new ArgumentException($"A voter's cookie value is {CookieLength} characters.", nameof(chars));
+        }
+        chars[32] = '.';
     }
 
     /// <summary>True, with the id, when the value is one this key signed.</summary>

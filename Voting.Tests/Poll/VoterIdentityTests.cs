@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Voting.Tests.Infrastructure;
 
 namespace Voting.Tests.Poll;
@@ -7,6 +8,37 @@ namespace Voting.Tests.Poll;
 /// <summary>Voter ids are minted and signed by the server; Data Protection keys rest encrypted in Redis.</summary>
 public sealed partial class VoterIdentityTests
 {
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_voter_cookie_is_written_as_aspnet_cores_cookie_options_would_write_it(bool https)
+    {
+        var signer = new Voting.Poll.VoterSigner(Microsoft.Extensions.Options.Options.Create(
+            new Voting.Poll.DataProtectionSettings { DataProtectionKey = TestEnvironment.DataProtectionKey }));
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext
+        {
+            RequestServices = new ServiceCollection().AddSingleton(signer).BuildServiceProvider(),
+        };
+        context.Request.IsHttps = https;
+
+        var voter = Voting.Poll.VoterCookie.GetOrIssue(context);
+
+        var expected = new Microsoft.AspNetCore.Http.CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Lax,
+            Secure = https,
+            Path = "/",
+            MaxAge = Voting.Poll.VoterCookie.MaxAge,
+        }.CreateCookieHeader(Voting.Poll.VoterCookie.Name, signer.Format(voter)).ToString();
+        Assert.Equal(expected, Assert.Single(context.Response.Headers.SetCookie));
+        Assert.NotEqual(Guid.Empty, voter);
+        // The cookie reads back as the same voter.
+        context.Request.Headers.Cookie = expected.Split(';')[0];
+        Assert.True(Voting.Poll.VoterCookie.TryRead(context, out var read));
+        Assert.Equal(voter, read);
+    }
+
     [Fact]
     public async Task A_made_up_or_altered_voter_id_is_replaced_by_a_fresh_signed_one_and_never_reaches_the_stream()
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using CsCheck;
 using StackExchange.Redis;
 using Voting.Queue;
@@ -79,5 +81,53 @@ public class BallotMessageTests
             Assert.Equal(word, WordText.Normalize(word));
             Assert.True(word.Length == 0 || word.Length > WordText.MaxNormalizedLength || WordText.IsNormalized(word), $"'{word}'");
         }, iter: 5000);
+    }
+
+    [Fact]
+    public void Normalising_agrees_rune_by_rune_with_the_plain_algorithm()
+    {
+        // Whitespace of every kind, letters that fold, a combining mark and a surrogate pair (U+1D400,
+        // which NFKC folds to "A"), so runs, ends and pairs all come up.
+        var text = Gen.OneOf<string>(" ", "  ", "\t", "\u3000", "\u00A0", "a", "Ｂ", "C", "e\u0301", "\U0001D400", "ﬁ", "-").Array[0, 12]
+            .Select(parts => string.Concat(parts));
+        text.Sample(t => Assert.Equal(PlainNormal(t), WordText.Normalize(t)), iter: 5000);
+    }
+
+    [Theory]
+    [InlineData("fast")]
+    [InlineData("simple api")]
+    [InlineData("café")]
+    public void A_word_in_counted_form_comes_back_as_it_is_not_as_a_copy(string word) =>
+        Assert.Same(word, WordText.Normalize(word));
+
+    [Fact]
+    public void A_words_length_is_its_text_elements()
+    {
+        var text = Gen.OneOf<string>("a", " ", "e\u0301", "\U0001D400", "👍🏽", "\r\n", "語").Array[0, 10].Select(parts => string.Concat(parts));
+        text.Sample(t => Assert.Equal(new StringInfo(t).LengthInTextElements, WordText.Length(t)), iter: 2000);
+    }
+
+    /// <summary>The rule as the issue states it, written the plain way: NFKC, lower case, whitespace runs as one space, trimmed.</summary>
+    private static string PlainNormal(string text)
+    {
+        var folded = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+        var collapsed = new StringBuilder();
+        var space = false;
+        foreach (var rune in folded.EnumerateRunes())
+        {
+            if (Rune.IsWhiteSpace(rune))
+            {
+                space = collapsed.Length > 0;
+                continue;
+            }
+            if (space)
+            {
+                collapsed.Append(' ');
+                space = false;
+            }
+            collapsed.Append(rune.ToString());
+        }
+        var result = collapsed.ToString();
+        return result.IsNormalized(NormalizationForm.FormKC) ? result : result.Normalize(NormalizationForm.FormKC);
     }
 }
