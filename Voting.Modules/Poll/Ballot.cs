@@ -87,25 +87,41 @@ internal static class BallotRequest
     private static (Ballot?, string?) Words(PollDefinition poll, VoteRequest request)
     {
         if (HasOtherFields(request, PollType.Words) || request.Words is not { } given
-            || given.Count < 1 || given.Count > (poll.MaxWords ?? 1) || given.Any(w => w is null))
+            || given.Count < 1 || given.Count > (poll.MaxWords ?? 1) || HasNull(given))
         {
             return (null, Expected(poll));
         }
+        // Indexed loops and no comparer objects: this runs for every words ballot.
         var words = new List<string>(given.Count);
-        foreach (var raw in given)
+        for (var i = 0; i < given.Count; i++)
         {
-            if (Word(raw!) is not { } word)
+            if (Word(given[i]!) is not { } word)
             {
                 return (null, $"Each word is 1 to {WordText.MaxLength} characters of visible text, without control characters: " + Expected(poll));
             }
-            // Two entries that normalise alike count once.
-            if (!words.Contains(word, StringComparer.Ordinal))
+            // Two entries that normalise alike count once (string equality is ordinal).
+            if (!words.Contains(word))
             {
                 words.Add(word);
             }
         }
-        words.Sort(StringComparer.Ordinal);
+        if (words.Count > 1)
+        {
+            words.Sort(string.CompareOrdinal);
+        }
         return (new Ballot(null, Words: words), null);
+    }
+
+    private static bool HasNull(IReadOnlyList<string?> given)
+    {
+        for (var i = 0; i < given.Count; i++)
+        {
+            if (given[i] is null)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>

@@ -78,6 +78,9 @@ internal sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueSet
     private readonly RedisKey _key = options.Value.StreamKey;
     private readonly RedisKey _closesKey = options.Value.StreamKey + ":closes";
 
+    // The same two keys for every vote: one array, which the client only reads.
+    private readonly RedisKey[] _addKeys = [options.Value.StreamKey, options.Value.StreamKey + ":closes"];
+
     private IDatabase Db => redis.GetDatabase();
 
     public string Group => _options.Group;
@@ -92,7 +95,11 @@ internal sealed class VoteStream(IConnectionMultiplexer redis, IOptions<QueueSet
     public async Task<RedisValue> AddAsync(VoteMessage vote, DateTimeOffset? closesAt = null)
     {
         var timer = closesAt is { } t ? t.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "";
-        var result = await AddVote.EvaluateAsync(Db, [_key, _closesKey], [vote.PollId, timer, .. Flatten(vote.ToEntry())]);
+        var values = new RedisValue[2 + 2 * VoteMessage.FieldCount];
+        values[0] = vote.PollId;
+        values[1] = timer;
+        vote.WriteEntry(values.AsSpan(2));
+        var result = await AddVote.EvaluateAsync(Db, _addKeys, values);
         return result.IsNull ? RedisValue.Null : (RedisValue)result;
     }
 
