@@ -8,6 +8,7 @@ namespace Voting.Web;
 /// A vote as the API takes it: exactly the field of the poll's type, <c>optionId</c> (single),
 /// <c>optionIds</c> (multiple), <c>rating</c> or <c>words</c>.
 /// </summary>
+[JsonConverter(typeof(VoteRequestConverter))]
 internal sealed record VoteRequest(string? OptionId)
 {
     public IReadOnlyList<string?>? OptionIds { get; init; }
