@@ -63,23 +63,9 @@ internal sealed class VoteRequestConverter : JsonConverter<VoteRequest>
         return new VoteRequest(optionId) { OptionIds = optionIds, Rating = rating, Words = words };
     }
 
-    public override void Write(Utf8JsonWriter writer, VoteRequest value, JsonSerializerOptions options)
-    {
-        writer.WriteStartObject();
-        writer.WriteString(Names[OptionId], value.OptionId);
-        WriteTexts(writer, Names[OptionIds], value.OptionIds);
-        writer.WritePropertyName(Names[Rating]);
-        if (value.Rating is { } rating)
-        {
-            writer.WriteNumberValue(rating);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-        WriteTexts(writer, Names[Words], value.Words);
-        writer.WriteEndObject();
-    }
+    /// <summary>A vote is only ever read; nothing writes one.</summary>
+    public override void Write(Utf8JsonWriter writer, VoteRequest value, JsonSerializerOptions options) =>
+        throw new NotSupportedException("A vote body is read, never written.");
 
     /// <summary>Which field a property names, in any letter case (as the serializer matches them); any other is an error.</summary>
     private static int Field(ref Utf8JsonReader reader)
@@ -89,13 +75,13 @@ internal sealed class VoteRequestConverter : JsonConverter<VoteRequest>
             var name = reader.ValueSpan;
             for (var i = 0; i < Utf8Names.Length; i++)
             {
-                if (System.Text.Ascii.EqualsIgnoreCase(name, Utf8Names[i]))
+                if (Ascii.EqualsIgnoreCase(name, Utf8Names[i]))
                 {
                     return i;
                 }
             }
             // Not ASCII: compared as strings below, as the serializer compares them.
-            if (System.Text.Ascii.IsValid(name))
+            if (Ascii.IsValid(name))
             {
                 throw Unknown(reader.GetString());
             }
@@ -145,20 +131,4 @@ internal sealed class VoteRequestConverter : JsonConverter<VoteRequest>
         JsonTokenType.Number when reader.TryGetInt32(out var value) => value,
         _ => throw new JsonException("Expected a whole number or null."),
     };
-
-    private static void WriteTexts(Utf8JsonWriter writer, string name, IReadOnlyList<string?>? texts)
-    {
-        writer.WritePropertyName(name);
-        if (texts is null)
-        {
-            writer.WriteNullValue();
-            return;
-        }
-        writer.WriteStartArray();
-        foreach (var text in texts)
-        {
-            writer.WriteStringValue(text);
-        }
-        writer.WriteEndArray();
-    }
 }

@@ -13,7 +13,7 @@ internal sealed record VoteRequest(string? OptionId)
 {
     public IReadOnlyList<string?>? OptionIds { get; init; }
 
-    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    /// <summary>A JSON number only: <see cref="VoteRequestConverter"/> refuses <c>"4"</c>.</summary>
     public int? Rating { get; init; }
 
     public IReadOnlyList<string?>? Words { get; init; }
