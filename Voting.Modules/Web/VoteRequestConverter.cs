@@ -9,7 +9,7 @@ namespace Voting.Web;
 /// <see cref="VoteRequest"/> took under <see cref="JsonBody"/>'s strict options, and refuses what
 /// that refused: property names in any letter case, each at most once, no other property,
 /// <c>rating</c> a JSON number only. The serializer's general path kept a stack of frames, argument
-/// state and a growing list for every vote: about a seventh of what a words vote allocated.
+/// state and a growing list for every vote: 0.6 of the 4.7 KB a words vote allocated.
 /// </summary>
 internal sealed class VoteRequestConverter : JsonConverter<VoteRequest>
 {
