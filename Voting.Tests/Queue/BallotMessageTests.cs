@@ -93,6 +93,18 @@ public class BallotMessageTests
         text.Sample(t => Assert.Equal(PlainNormal(t), WordText.Normalize(t)), iter: 5000);
     }
 
+    [Fact]
+    public void A_word_with_a_broken_surrogate_pair_is_never_in_counted_form()
+    {
+        // Built here, not given as theory data: xunit's data serialization turns a lone surrogate into U+FFFD.
+        foreach (var word in new[] { "a\uD800b", "\uDC00", "fast\uD800" })
+        {
+            // The worker's check of a word read from the stream: even the no-copy path must refuse it.
+            Assert.False(WordText.IsNormalized(word));
+            Assert.Throws<ArgumentException>(() => WordText.Normalize(word));
+        }
+    }
+
     [Theory]
     [InlineData("fast")]
     [InlineData("simple api")]
