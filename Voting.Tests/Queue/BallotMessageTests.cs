@@ -84,6 +84,23 @@ public class BallotMessageTests
     }
 
     [Fact]
+    public void A_votes_script_arguments_hold_the_same_entry_as_the_one_xadd_takes()
+    {
+        var voter = Guid.NewGuid();
+        foreach (var vote in new[]
+        {
+            new VoteMessage("p1", "o1", voter, At),
+            new VoteMessage("p1", null, voter, At) { Choices = ["a", "c"] },
+            new VoteMessage("p1", null, voter, At) { Words = ["fast", "simple api"] },
+        })
+        {
+            var written = new RedisValue[2 * VoteMessage.FieldCount];
+            vote.WriteEntry(written);
+            Assert.Equal(vote.ToEntry().SelectMany(e => new[] { e.Name, e.Value }), written);
+        }
+    }
+
+    [Fact]
     public void Normalising_agrees_rune_by_rune_with_the_plain_algorithm()
     {
         // Whitespace of every kind, letters that fold, a combining mark and a surrogate pair (U+1D400,
