@@ -182,6 +182,15 @@ peak_mb() { # ROLE FROM_MS TO_MS
 field() { echo "$1" | grep -o "RESULT .*" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k {print $2}'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
+# The host's own speed, to read figures of different runs against: one core hashing 256 MiB of
+# zeros (sha256), in seconds. A shared host's speed drifts by a factor of two between runs.
+declare -a host_probes
+host_probe() {
+  local t0
+  t0=$(now_ms)
+  head -c 268435456 /dev/zero | sha256sum >/dev/null
+  host_probes+=("$(awk -v ms="$(( $(now_ms) - t0 ))" 'BEGIN {printf "%.2f", ms / 1000}')")
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f %%", (b > 0 ? 100 * a / b : 0)}'; }
 
 create_poll() { # ID [single|multiple|words] → the option ids, comma-separated (none for words)
@@ -198,9 +207,10 @@ create_poll() { # ID [single|multiple|words] → the option ids, comma-separated
 start_role poll
 start_role result
 disturbed=()
+host_probe
 
 # --- 1. poll against a bare XADD endpoint -------------------------------------------------------
-log "1. Poll: wrk -t2 -c$WRK_CONNECTIONS -d${POLL_SECONDS}s, every request a new voter; alternating with a bare XADD endpoint and a words poll"
+log "1. Poll: wrk -t2 -c$WRK_CONNECTIONS -d${POLL_SECONDS}s, every request a new voter; alternating with a bare XADD endpoint and a words poll, the order turning each round"
 options=$(create_poll p1)
 create_poll pw words >/dev/null
 export BENCH_OPTION=${options%%,*}
@@ -221,17 +231,31 @@ wrk_vote "$bare_url" "$WARMUP_SECONDS" >/dev/null
 wrk_vote "$words_url" "$WARMUP_SECONDS" vote-words >/dev/null
 poll_from=$(now_ms)
 declare -a app_rps app_p50 app_p99 bare_rps bare_p50 bare_p99 poll_loads words_rps words_p99
-for i in $(seq "$RUNS"); do
-  redis-cli -p "$redis_port" unlink votes bench:bare >/dev/null
-  poll_loads+=("$(loadavg)")
+run_app() {
+  local r
   r=$(wrk_vote "$app_url" "$POLL_SECONDS"); echo "  poll run $i: $(field "$r" per_second)/s p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms, errors $(field "$r" status_errors)+$(field "$r" socket_errors)" >&2
   [ "$(field "$r" ok)" -gt 0 ] || die "the poll role accepted no votes: $r"
   app_rps+=("$(field "$r" per_second)"); app_p50+=("$(field "$r" p50_ms)"); app_p99+=("$(field "$r" p99_ms)")
+}
+run_bare() {
+  local r
   r=$(wrk_vote "$bare_url" "$POLL_SECONDS"); echo "  bare run $i: $(field "$r" per_second)/s p50 $(field "$r" p50_ms) ms p99 $(field "$r" p99_ms) ms" >&2
   bare_rps+=("$(field "$r" per_second)"); bare_p50+=("$(field "$r" p50_ms)"); bare_p99+=("$(field "$r" p99_ms)")
+}
+run_words() {
+  local r
   r=$(wrk_vote "$words_url" "$POLL_SECONDS" vote-words); echo "  words run $i: $(field "$r" per_second)/s p99 $(field "$r" p99_ms) ms, errors $(field "$r" status_errors)+$(field "$r" socket_errors)" >&2
   [ "$(field "$r" ok)" -gt 0 ] || die "the poll role accepted no words ballots: $r"
   words_rps+=("$(field "$r" per_second)"); words_p99+=("$(field "$r" p99_ms)")
+}
+# The order turns each round (app, bare, words; then bare, words, app; …), so that no variant always
+# runs in the same place: the stream and the append-only file grow through a round, and a host that
+# slows down through a round would otherwise always weigh on the same variant.
+order=(app bare words)
+for i in $(seq "$RUNS"); do
+  redis-cli -p "$redis_port" unlink votes bench:bare >/dev/null
+  poll_loads+=("$(loadavg)")
+  for k in 0 1 2; do "run_${order[$(( (i - 1 + k) % 3 ))]}"; done
 done
 poll_to=$(now_ms)
 kill "$bare_pid"; wait "$bare_pid" 2>/dev/null || true; rm -f "$work/pids/bare"
@@ -239,6 +263,7 @@ accepted_total=$(redis-cli -p "$redis_port" xlen votes)
 redis-cli -p "$redis_port" unlink votes bench:bare >/dev/null
 
 # --- 2. worker against a raw upsert loop --------------------------------------------------------
+host_probe
 log "2. Worker: drain $WORKER_COUNT preloaded votes; alternating with raw 1,000-row unnest upserts over two connections"
 declare -a worker_rps upsert_rps worker_loads
 # The raw loop's table grows run by run as votes does, so both write into indexes of the same size.
@@ -487,6 +512,7 @@ side_by_side
 # --- end of 6 ------------------------------------------------------------------------------------
 
 # --- the table ----------------------------------------------------------------------------------
+host_probe
 m_app=$(median "${app_rps[@]}"); m_bare=$(median "${bare_rps[@]}")
 m_app99=$(median "${app_p99[@]}"); m_bare99=$(median "${bare_p99[@]}")
 m_worker=$(median "${worker_rps[@]}"); m_upsert=$(median "${upsert_rps[@]}")
@@ -529,6 +555,7 @@ pg_version=$(psql_ -c "SHOW server_version")
   echo "Figures are medians of $RUNS alternating runs (end to end: of $E2E_RUNS). 1-minute load average before"
   echo "each run: poll $(list "${poll_loads[@]}"); worker $(list "${worker_loads[@]}"); end to end $(list "${e2e_loads[@]}")."
   echo "The poll measurement accepted $accepted_total votes in its last run's stream."
+  echo "Host probe (one core hashing 256 MiB of zeros with sha256, seconds; lower is faster) before 1, before 2, at the end: $(list "${host_probes[@]}")."
   echo
   echo "- Machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB memory, kernel $(uname -r)"
   echo "- .NET $(dotnet --version) (SDK), Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -c3-), PostgreSQL $pg_version, wrk $(wrk -v 2>&1 | head -n 1 | awk '{print $2}')"
