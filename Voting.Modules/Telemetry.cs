@@ -31,7 +31,10 @@ internal sealed class Telemetry : IDisposable
         public const string Closed = "closed";
         public const string NotConfirmed = "not_confirmed";
 
-        public static readonly string[] All = [UnknownPoll, UnknownOption, Closed, NotConfirmed];
+        /// <summary>Refused by a vote rate limit (answered 429).</summary>
+        public const string RateLimited = "rate_limited";
+
+        public static readonly string[] All = [UnknownPoll, UnknownOption, Closed, NotConfirmed, RateLimited];
     }
 
     private readonly Meter _meter = new(MeterName);

@@ -62,15 +62,34 @@ internal static class RateLimits
         {
             var s = settings.Value;
             // The order is the point: the cheap per-address limit first, so a request it refuses never
-            // reaches the others. Each keeps a fixed amount of memory, whatever a flood sends.
-            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                new WindowLimiter(new WindowCounter(TimeSpan.FromSeconds(RateLimitSettings.BurstSeconds), 1 << 16, time),
-                    s.PerAddressPerSecond * RateLimitSettings.BurstSeconds, VoteByAddress),
-                new WindowLimiter(new WindowCounter(TimeSpan.FromMinutes(1), 1 << 16, time), s.NewVotersPerAddressPerMinute, NewVoterByAddressAndPoll),
-                new WindowLimiter(new WindowCounter(TimeSpan.FromMinutes(1), 1 << 16, time), s.PerVoterPerMinute, KnownVoter),
-                new WindowLimiter(new WindowCounter(TimeSpan.FromMinutes(1), 1 << 12, time), SignInRateLimitedAttribute.PerAddressPerMinute, SignIn));
-            options.OnRejected = async (context, _) => await Problems.TooMany(context.HttpContext,
-                context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1)).ExecuteAsync(context.HttpContext);
+            // reaches the others. Each keeps a fixed amount of memory, whatever a flood sends. A limit set
+            // to 0 is left out of the chain, not asked on every request: with the vote limits off a vote
+            // pays for none of them (the chain cost about 4 % of the poll role's CPU a vote).
+            var limiters = new List<PartitionedRateLimiter<HttpContext>>(4);
+            if (s.PerAddressPerSecond > 0)
+            {
+                limiters.Add(new WindowLimiter(new WindowCounter(TimeSpan.FromSeconds(RateLimitSettings.BurstSeconds), 1 << 16, time),
+                    s.PerAddressPerSecond * RateLimitSettings.BurstSeconds, VoteByAddress));
+            }
+            if (s.NewVotersPerAddressPerMinute > 0)
+            {
+                limiters.Add(new WindowLimiter(new WindowCounter(TimeSpan.FromMinutes(1), 1 << 16, time), s.NewVotersPerAddressPerMinute, NewVoterByAddressAndPoll));
+            }
+            if (s.PerVoterPerMinute > 0)
+            {
+                limiters.Add(new WindowLimiter(new WindowCounter(TimeSpan.FromMinutes(1), 1 << 16, time), s.PerVoterPerMinute, KnownVoter));
+            }
+            limiters.Add(new WindowLimiter(new WindowCounter(TimeSpan.FromMinutes(1), 1 << 12, time), SignInRateLimitedAttribute.PerAddressPerMinute, SignIn));
+            options.GlobalLimiter = limiters.Count == 1 ? limiters[0] : PartitionedRateLimiter.CreateChained([.. limiters]);
+            options.OnRejected = async (context, _) =>
+            {
+                if (IsVote(context.HttpContext))
+                {
+                    context.HttpContext.RequestServices.GetRequiredService<Telemetry>().Rejected(Telemetry.Reasons.RateLimited);
+                }
+                await Problems.TooMany(context.HttpContext,
+                    context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1)).ExecuteAsync(context.HttpContext);
+            };
         });
         return services;
     }

@@ -9,7 +9,8 @@ public sealed partial class MetricsTests
     public static TheoryData<string, string[]> Owned => new()
     {
         { "poll", ["voting_votes_accepted_total", "voting_votes_rejected_total{reason=\"unknown_poll\"", "voting_votes_rejected_total{reason=\"unknown_option\"",
-            "voting_votes_rejected_total{reason=\"closed\"", "voting_votes_rejected_total{reason=\"not_confirmed\""] },
+            "voting_votes_rejected_total{reason=\"closed\"", "voting_votes_rejected_total{reason=\"not_confirmed\"",
+            "voting_votes_rejected_total{reason=\"rate_limited\""] },
         { "worker", ["voting_votes_written_total", "voting_dead_letters_total", "voting_stream_length", "voting_consumer_lag", "voting_stream_pending",
             "voting_batch_size_bucket{le=\"+Inf\"}", "voting_batch_size_count", "voting_batch_duration_seconds_bucket{le=\"+Inf\"}", "voting_batch_duration_seconds_sum"] },
         { "result", ["voting_result_pushes_total", "voting_viewers"] },
