@@ -40,6 +40,54 @@ public sealed partial class VoterIdentityTests
     }
 
     [Fact]
+    public void A_cookies_tag_is_the_hmac_of_the_id_under_the_derived_key_on_every_thread_that_signs()
+    {
+        var settings = new Voting.Poll.DataProtectionSettings { DataProtectionKey = TestEnvironment.DataProtectionKey };
+        using var signer = new Voting.Poll.VoterSigner(Microsoft.Extensions.Options.Options.Create(settings));
+        var key = settings.Derive(Voting.Poll.VoterSigner.Purpose);
+        var voters = Enumerable.Range(0, 2_000).Select(_ => Guid.NewGuid()).ToArray();
+
+        // Four threads at once, each signing every voter: the signer keeps one HMAC state a thread and
+        // resets it after each tag, so a state left half-used would show as a wrong tag here.
+        var formatted = new string[4][];
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t => formatted[t] = voters.Select(signer.Format).ToArray());
+
+        for (var i = 0; i < voters.Length; i++)
+        {
+            var tag = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.HMACSHA256.HashData(key, voters[i].ToByteArray()).AsSpan(0, 16));
+            var expected = $"{voters[i]:N}.{tag}";
+            for (var t = 0; t < 4; t++)
+            {
+                Assert.Equal(expected, formatted[t][i]);
+            }
+            Assert.True(signer.TryVerify(expected, out var read));
+            Assert.Equal(voters[i], read);
+        }
+    }
+
+    [Fact]
+    public void New_voter_ids_stay_distinct_and_never_empty_across_the_random_buffers_refills_and_threads()
+    {
+        // 4,096 random bytes a thread make 256 ids: 3,000 ids a thread cross eleven refills.
+        var ids = new Guid[4][];
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t => ids[t] = Enumerable.Range(0, 3_000).Select(_ => Voting.Poll.VoterCookie.NewVoterId()).ToArray());
+
+        var all = ids.SelectMany(i => i).ToArray();
+        Assert.Equal(all.Length, all.Distinct().Count());
+        Assert.DoesNotContain(Guid.Empty, all);
+        // Random bits, not a counter: about half of the 128 bits differ between neighbours.
+        var differing = all.Zip(all.Skip(1), (a, b) => (double)(UInt128.PopCount(ToUInt128(a) ^ ToUInt128(b)))).Average();
+        Assert.InRange(differing, 60, 68);
+    }
+
+    private static UInt128 ToUInt128(Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(bytes);
+    }
+
+    [Fact]
     public async Task A_made_up_or_altered_voter_id_is_replaced_by_a_fresh_signed_one_and_never_reaches_the_stream()
     {
         var settings = await Settings.CreateAsync();
