@@ -13,7 +13,7 @@ public sealed partial class VoterIdentityTests
     [InlineData(true)]
     public void The_voter_cookie_is_written_as_aspnet_cores_cookie_options_would_write_it(bool https)
     {
-        var signer = new Voting.Poll.VoterSigner(Microsoft.Extensions.Options.Options.Create(
+        using var signer = new Voting.Poll.VoterSigner(Microsoft.Extensions.Options.Options.Create(
             new Voting.Poll.DataProtectionSettings { DataProtectionKey = TestEnvironment.DataProtectionKey }));
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext
         {
@@ -106,8 +106,9 @@ public sealed partial class VoterIdentityTests
         var madeUp = Guid.NewGuid().ToString("N");
         var flipped = (issued[0] == '0' ? "1" : "0") + issued[1..];
         var badTag = issued[..33] + new string('A', 22);
-        var otherDeployment = new Voting.Poll.VoterSigner(Microsoft.Extensions.Options.Options.Create(
-            new Voting.Poll.DataProtectionSettings { DataProtectionKey = "another-deployment-key-0123456789abcdefghij" })).Format(Guid.NewGuid());
+        using var otherSigner = new Voting.Poll.VoterSigner(Microsoft.Extensions.Options.Options.Create(
+            new Voting.Poll.DataProtectionSettings { DataProtectionKey = "another-deployment-key-0123456789abcdefghij" }));
+        var otherDeployment = otherSigner.Format(Guid.NewGuid());
         var replacements = new List<string>();
         foreach (var forged in new[] { madeUp, flipped, badTag, otherDeployment, madeUp + "." + issued[33..] })
         {
