@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Data;
 using Dapper;
 using Npgsql;
 
