@@ -168,12 +168,11 @@ internal sealed class ResultStore(NpgsqlDataSource dataSource, TimeProvider time
         {
             read.Parameters.AddWithValue("Blocked", blocked.Entries);
             batch.BatchCommands.Add(new NpgsqlBatchCommand(GenericPlansSql));
-            batch.BatchCommands.Add(read);
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(DefaultPlansSql));
         }
-        else
+        batch.BatchCommands.Add(read);
+        if (withWords)
         {
-            batch.BatchCommands.Add(read);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(DefaultPlansSql));
         }
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
